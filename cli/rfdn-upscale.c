@@ -296,18 +296,18 @@ static GPtrArray *collect_inputs(char **args, int n)
     return v;
 }
 
-static bool is_gray(GdkPixbuf *pb)
+/* Whether a file is a grayscale PNG (colour type 0 or 4 in its IHDR).
+ * GdkPixbuf hands every image over as RGB, so this reads the header. */
+static bool png_is_gray(const char *path)
 {
-    const int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
-    const int nc = gdk_pixbuf_get_n_channels(pb), rs = gdk_pixbuf_get_rowstride(pb);
-    const guchar *p = gdk_pixbuf_read_pixels(pb);
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            const guchar *q = p + (size_t)y * rs + (size_t)x * nc;
-            if (q[0] != q[1] || q[1] != q[2])
-                return false;
-        }
-    return true;
+    unsigned char h[26];
+    FILE *f = fopen(path, "rb");
+    bool gray = f && fread(h, 1, sizeof h, f) == sizeof h &&
+                !memcmp(h, "\x89PNG\r\n\x1a\n", 8) && !memcmp(h + 12, "IHDR", 4) &&
+                (h[25] == 0 || h[25] == 4);
+    if (f)
+        fclose(f);
+    return gray;
 }
 
 static int cmd_eval(rfdn_context *ctx, char **files, int n, const char *check_lr, bool quiet)
@@ -376,18 +376,46 @@ static int cmd_eval(rfdn_context *ctx, char **files, int n, const char *check_lr
             g_free(ref);
             g_free(base);
         }
+        /* A grayscale image goes through the engine as gray (it comes back
+         * gray) and is its own Y; colour images are compared on BT.601 Y. */
+        const bool gray = png_is_gray(path);
         if (ok)
             ok = (sr = upscale_pixbuf(ctx, lr, path)) != NULL;
         if (ok) {
             double *yh = g_try_malloc(sizeof(double) * (size_t)w * h);
             double *ys = g_try_malloc(sizeof(double) * (size_t)w * h);
             ok = yh && ys;
-            if (ok) {
-                /* a grayscale HR image is its own Y */
-                rfdn_luma(gdk_pixbuf_read_pixels(hrc), w, h, is_gray(hrc) ? 1 : 3,
-                          gdk_pixbuf_get_rowstride(hrc), yh);
+            if (ok && gray) {
+                /* the engine's gray output: the mean of the three channels */
+                guchar *g = g_try_malloc((size_t)w * h);
+                rfdn_image li = image_of(lr), lg = li, og = {w, h, 1, RFDN_SAMPLE_U8, w, g};
+                guchar *lgp = g_try_malloc((size_t)(w / s) * (h / s));
+                ok = g && lgp;
+                for (int y = 0; ok && y < h / s; y++)
+                    for (int x = 0; x < w / s; x++)
+                        lgp[(size_t)y * (w / s) + x] =
+                            ((guchar *)li.data)[(size_t)y * li.stride + 3 * (size_t)x];
+                lg.channels = 1;
+                lg.stride = w / s;
+                lg.data = lgp;
+                ok = ok && rfdn_upscale(ctx, &lg, &og) == RFDN_OK;
+                if (ok) {
+                    rfdn_luma(gdk_pixbuf_read_pixels(hrc), w, h, 3,
+                              gdk_pixbuf_get_rowstride(hrc), true, yh);
+                    rfdn_luma(g, w, h, 1, (size_t)w, true, ys);
+                } else {
+                    fprintf(stderr, PROG ": %s: %s\n", path,
+                            g && lgp ? rfdn_context_error(ctx) : "out of memory");
+                }
+                g_free(g);
+                g_free(lgp);
+            } else if (ok) {
+                rfdn_luma(gdk_pixbuf_read_pixels(hrc), w, h, 3, gdk_pixbuf_get_rowstride(hrc),
+                          false, yh);
                 rfdn_luma(gdk_pixbuf_read_pixels(sr), w, h, 3, gdk_pixbuf_get_rowstride(sr),
-                          ys);
+                          false, ys);
+            }
+            if (ok) {
                 const double p = rfdn_psnr(yh, ys, w, h, s), q = rfdn_ssim(yh, ys, w, h, s);
                 char *base = g_path_get_basename(path);
                 if (!quiet)

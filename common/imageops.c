@@ -100,13 +100,13 @@ int rfdn_imresize_down(const uint8_t *in, int w, int h, int nc, size_t stride, i
     return 0;
 }
 
-void rfdn_luma(const uint8_t *in, int w, int h, int nc, size_t stride, double *y)
+void rfdn_luma(const uint8_t *in, int w, int h, int nc, size_t stride, bool gray, double *y)
 {
     for (int j = 0; j < h; j++)
         for (int i = 0; i < w; i++) {
             const uint8_t *p = in + (size_t)j * stride + (size_t)i * nc;
             y[(size_t)j * w + i] =
-                nc >= 3 ? 16.0 + (65.481 * p[0] + 128.553 * p[1] + 24.966 * p[2]) / 255.0
+                !gray ? 16.0 + (65.481 * p[0] + 128.553 * p[1] + 24.966 * p[2]) / 255.0
                         : (double)p[0];
         }
 }

@@ -7,6 +7,7 @@
 #ifndef RFDN_IMAGEOPS_H
 #define RFDN_IMAGEOPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,9 +23,11 @@ int rfdn_imresize_down(const uint8_t *in, int w, int h, int channels, size_t str
                        uint8_t *out);
 
 /* The luma of docs/MODELS.md: Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255
- * for RGB (channels >= 3), the value itself for gray (channels 1 or 2).
- * `y` holds w x h doubles. */
-void rfdn_luma(const uint8_t *in, int w, int h, int channels, size_t stride, double *y);
+ * for a colour image; for a grayscale image (`gray`: the first sample of
+ * each pixel is the gray value) the value itself.  `channels` is the number
+ * of samples per pixel.  `y` holds w x h doubles. */
+void rfdn_luma(const uint8_t *in, int w, int h, int channels, size_t stride, bool gray,
+               double *y);
 
 /* PSNR (peak 255) between two w x h planes, ignoring `border` pixels at every
  * edge.  Returns INFINITY for identical planes. */

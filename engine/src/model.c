@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <json-c/json.h>
 
@@ -468,14 +469,13 @@ rfdn_status rfdn_model_load(const char *path, rfdn_model **out, char *err, size_
         return RFDN_ERROR_IO;
     }
     uint8_t *buf = NULL;
-    long size = -1;
     rfdn_status st = RFDN_ERROR_IO;
-    if (fseek(f, 0, SEEK_END) == 0)
-        size = ftell(f);
-    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        rfdn_format(err, errn, "%s: cannot read the file (not a regular file?)", path);
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        rfdn_format(err, errn, "%s: not a regular file", path);
         goto out;
     }
+    const long size = (long)sb.st_size;
     if ((uint64_t)size > MAX_FILE_BYTES) {
         st = RFDN_ERROR_BAD_MODEL;
         rfdn_format(err, errn, "%s: file too large for a model (%ld bytes)", path, size);

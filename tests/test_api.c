@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The public API: every sample format and channel count against the network
+ * run directly, strides, argument errors, progress, cancellation (from the
+ * callback and from another thread), reuse after cancel, allocation failures.
+ *
+ *   test_api MODEL.safetensors [--cancel-only]
+ * (--cancel-only: just the threaded part, for the ThreadSanitizer build)
+ */
+#include <math.h>
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "resample.h"
+#include "testutil.h"
+
+static rfdn_model *model;
+static int S_;                  /* scale */
+static int big_w = 96, big_h = 72; /* a run long enough to cancel */
+
+static size_t ssize(rfdn_sample_format f)
+{
+    return f == RFDN_SAMPLE_U8 ? 1 : f == RFDN_SAMPLE_U16 ? 2 : 4;
+}
+
+/* deterministic pseudo-random values in [0, 1) */
+static float rnd(uint64_t *r)
+{
+    *r ^= *r << 13, *r ^= *r >> 7, *r ^= *r << 17;
+    return (float)(*r >> 40) / (float)(1ull << 24);
+}
+
+static void put(rfdn_image *im, int x, int y, int c, float v01)
+{
+    uint8_t *p = (uint8_t *)im->data + (size_t)y * im->stride +
+                 ((size_t)x * im->channels + c) * ssize(im->format);
+    if (im->format == RFDN_SAMPLE_U8) {
+        *p = (uint8_t)lrintf(v01 * 255);
+    } else if (im->format == RFDN_SAMPLE_U16) {
+        uint16_t u = (uint16_t)lrintf(v01 * 65535);
+        memcpy(p, &u, 2);
+    } else {
+        memcpy(p, &v01, 4);
+    }
+}
+
+/* a sample as a value in [0, 255] */
+static float get(const rfdn_image *im, int x, int y, int c)
+{
+    const uint8_t *p = (const uint8_t *)im->data + (size_t)y * im->stride +
+                       ((size_t)x * im->channels + c) * ssize(im->format);
+    if (im->format == RFDN_SAMPLE_U8)
+        return *p;
+    if (im->format == RFDN_SAMPLE_U16) {
+        uint16_t u;
+        memcpy(&u, p, 2);
+        return u * 255.0f / 65535.0f;
+    }
+    float f;
+    memcpy(&f, p, 4);
+    return f * 255.0f;
+}
+
+static rfdn_image make_image(int w, int h, int ch, rfdn_sample_format f, int pad)
+{
+    rfdn_image im = {w, h, ch, f, (ptrdiff_t)((size_t)w * ch * ssize(f) + (size_t)pad), NULL};
+    im.data = malloc((size_t)im.stride * h);
+    memset(im.data, 0xA5, (size_t)im.stride * h); /* sentinel in the padding */
+    return im;
+}
+
+static float clamp255(float v)
+{
+    return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/* The network on planar RGB (values 0..255); returns 3 x sh x sw planes. */
+static float *net_run(const float *rgb, int w, int h)
+{
+    float *S = malloc(sizeof(float) * rfdn_net_scratch_floats(model, w, h));
+    float *y = malloc(sizeof(float) * 3 * (size_t)w * h * S_ * S_);
+    CHECK(rfdn_net_forward(model, S, rgb, w, h, y, NULL) == RFDN_OK, "forward");
+    free(S);
+    return y;
+}
+
+static void test_formats(void)
+{
+    const int w = 9, h = 7, ow = w * S_, oh = h * S_;
+    const size_t P = (size_t)w * h, oP = P * S_ * S_;
+    static const rfdn_sample_format fmts[] = {RFDN_SAMPLE_U8, RFDN_SAMPLE_U16, RFDN_SAMPLE_F32};
+    for (int alpha_mode = 0; alpha_mode < 2; alpha_mode++) {
+        rfdn_settings st;
+        rfdn_settings_default(&st);
+        st.alpha = alpha_mode ? RFDN_ALPHA_BICUBIC : RFDN_ALPHA_NETWORK;
+        rfdn_context *ctx;
+        CHECK(rfdn_context_create(model, &st, &ctx) == RFDN_OK, "context");
+        for (int fi = 0; fi < 3; fi++)
+            for (int fo = 0; fo < 3; fo++)
+                for (int ch = 1; ch <= 4; ch++)
+                    for (int opaque = 0; opaque < 2; opaque++) {
+                        if (alpha_mode && (ch == 1 || ch == 3))
+                            continue;
+                        uint64_t r = 1234567 + (uint64_t)ch * 31 + fi;
+                        rfdn_image in = make_image(w, h, ch, fmts[fi], 5);
+                        rfdn_image out = make_image(ow, oh, ch, fmts[fo], 3);
+                        for (int y = 0; y < h; y++)
+                            for (int x = 0; x < w; x++)
+                                for (int c = 0; c < ch; c++) {
+                                    bool a = (ch == 2 || ch == 4) && c == ch - 1;
+                                    put(&in, x, y, c, a && opaque ? 1.0f : rnd(&r));
+                                }
+                        /* expected: the network on what the engine should see */
+                        float *rgb = malloc(sizeof(float) * 3 * P), *al = malloc(4 * P);
+                        for (int y = 0; y < h; y++)
+                            for (int x = 0; x < w; x++) {
+                                for (int c = 0; c < 3; c++)
+                                    rgb[c * P + (size_t)y * w + x] =
+                                        get(&in, x, y, ch <= 2 ? 0 : c);
+                                al[(size_t)y * w + x] = get(&in, x, y, ch - 1);
+                            }
+                        float *ey = net_run(rgb, w, h), *ea = NULL;
+                        if ((ch == 2 || ch == 4) && !opaque) {
+                            ea = malloc(4 * oP);
+                            if (alpha_mode) {
+                                rfdn_bicubic_upscale(al, w, h, S_, ea);
+                            } else {
+                                for (int c = 0; c < 3; c++)
+                                    memcpy(rgb + c * P, al, 4 * P);
+                                float *t = net_run(rgb, w, h);
+                                for (size_t i = 0; i < oP; i++)
+                                    ea[i] = (t[i] + t[oP + i] + t[2 * oP + i]) / 3;
+                                free(t);
+                            }
+                        }
+                        rfdn_status s = rfdn_upscale(ctx, &in, &out);
+                        CHECK(s == RFDN_OK, "upscale fmt %d->%d ch %d: %s", fi, fo, ch,
+                              rfdn_context_error(ctx));
+                        /* U8: rounding, U16/F32: float conversion noise */
+                        const float tol = fmts[fo] == RFDN_SAMPLE_U8 ? 0.5f + 1e-3f : 2e-3f;
+                        float worst = 0;
+                        for (int y = 0; y < oh; y++)
+                            for (int x = 0; x < ow; x++) {
+                                const size_t p = (size_t)y * ow + x;
+                                for (int c = 0; c < ch; c++) {
+                                    float e;
+                                    if ((ch == 2 || ch == 4) && c == ch - 1)
+                                        e = ea ? ea[p] : 255.0f;
+                                    else if (ch <= 2)
+                                        e = (ey[p] + ey[oP + p] + ey[2 * oP + p]) / 3;
+                                    else
+                                        e = ey[c * oP + p];
+                                    float d = fabsf(get(&out, x, y, c) - clamp255(e));
+                                    worst = d > worst ? d : worst;
+                                }
+                            }
+                        CHECK(worst <= tol, "fmt %d->%d ch %d opaque %d alpha %d: off by %g",
+                              fi, fo, ch, opaque, alpha_mode, worst);
+                        /* row padding of the output untouched */
+                        const size_t row = (size_t)ow * ch * ssize(fmts[fo]);
+                        bool pad_ok = true;
+                        for (int y = 0; y < oh; y++)
+                            for (size_t b = row; b < (size_t)out.stride; b++)
+                                pad_ok &= ((uint8_t *)out.data)[(size_t)y * out.stride + b] ==
+                                          0xA5;
+                        CHECK(pad_ok, "output row padding was written");
+                        free(rgb);
+                        free(al);
+                        free(ey);
+                        free(ea);
+                        free(in.data);
+                        free(out.data);
+                    }
+        rfdn_context_free(ctx);
+    }
+}
+
+static void test_errors(void)
+{
+    rfdn_context *ctx;
+    CHECK(rfdn_context_create(model, NULL, &ctx) == RFDN_OK, "context");
+    rfdn_image in = make_image(4, 4, 3, RFDN_SAMPLE_U8, 0);
+    rfdn_image out = make_image(4 * S_, 4 * S_, 3, RFDN_SAMPLE_U8, 0);
+    rfdn_image bad;
+
+    CHECK(rfdn_upscale(NULL, &in, &out) == RFDN_ERROR_INVALID_ARGUMENT, "NULL ctx");
+    CHECK(rfdn_upscale(ctx, NULL, &out) == RFDN_ERROR_INVALID_ARGUMENT, "NULL in");
+    CHECK(strstr(rfdn_context_error(ctx), "input"), "message: %s", rfdn_context_error(ctx));
+    bad = out;
+    bad.width--;
+    CHECK(rfdn_upscale(ctx, &in, &bad) == RFDN_ERROR_INVALID_ARGUMENT, "wrong output size");
+    CHECK(strstr(rfdn_context_error(ctx), "output must be"), "message: %s",
+          rfdn_context_error(ctx));
+    bad = out;
+    bad.channels = 4;
+    CHECK(rfdn_upscale(ctx, &in, &bad) == RFDN_ERROR_INVALID_ARGUMENT, "channel mismatch");
+    bad = in;
+    bad.channels = 5;
+    CHECK(rfdn_upscale(ctx, &bad, &out) == RFDN_ERROR_INVALID_ARGUMENT, "5 channels");
+    bad = in;
+    bad.stride = 11;
+    CHECK(rfdn_upscale(ctx, &bad, &out) == RFDN_ERROR_INVALID_ARGUMENT, "short stride");
+    bad = in;
+    bad.width = 0;
+    CHECK(rfdn_upscale(ctx, &bad, &out) == RFDN_ERROR_INVALID_ARGUMENT, "zero width");
+    bad = in;
+    bad.format = (rfdn_sample_format)7;
+    CHECK(rfdn_upscale(ctx, &bad, &out) == RFDN_ERROR_INVALID_ARGUMENT, "bad format");
+    /* absurd sizes are refused before anything is read or allocated */
+    rfdn_image huge_in = {1 << 21, 4, 3, RFDN_SAMPLE_U8, (ptrdiff_t)3 << 21, in.data};
+    rfdn_image huge_out = {(1 << 21) * S_, 4 * S_, 3, RFDN_SAMPLE_U8, (ptrdiff_t)3 << 23,
+                           out.data};
+    CHECK(rfdn_upscale(ctx, &huge_in, &huge_out) == RFDN_ERROR_TOO_LARGE, "huge");
+    int ow, oh;
+    CHECK(rfdn_output_size(model, 60000, 60000, &ow, &oh) == RFDN_OK && ow == 60000 * S_,
+          "output size");
+    CHECK(rfdn_output_size(model, 1 << 21, 1, &ow, &oh) == RFDN_ERROR_TOO_LARGE, "too wide");
+    CHECK(rfdn_output_size(model, 0, 1, &ow, &oh) == RFDN_ERROR_INVALID_ARGUMENT, "zero");
+    CHECK(rfdn_context_memory_needed(ctx, 64, 64) > rfdn_context_memory_needed(ctx, 32, 32) &&
+              rfdn_context_memory_needed(ctx, 32, 32) > 0,
+          "memory estimate grows with size");
+    CHECK(rfdn_context_memory_needed(ctx, 0, 5) == 0, "memory estimate of an invalid size");
+
+    /* and the context still works */
+    CHECK(rfdn_upscale(ctx, &in, &out) == RFDN_OK, "valid run after errors");
+    CHECK(rfdn_context_error(ctx)[0] == 0, "message cleared by a good run");
+    rfdn_settings st;
+    rfdn_settings_default(&st);
+    st.threads = -1;
+    rfdn_context *c2 = (rfdn_context *)1;
+    CHECK(rfdn_context_create(model, &st, &c2) == RFDN_ERROR_INVALID_ARGUMENT && !c2,
+          "negative threads");
+    free(in.data);
+    free(out.data);
+    rfdn_context_free(ctx);
+}
+
+typedef struct prog {
+    int calls;
+    uint64_t last, total;
+    bool monotonic;
+    int cancel_at; /* cancel on this call (0 = never) */
+} prog;
+
+static int on_progress(void *user, uint64_t done, uint64_t total)
+{
+    prog *p = user;
+    p->calls++;
+    p->monotonic &= done >= p->last && done <= total;
+    p->last = done;
+    p->total = total;
+    return p->cancel_at && p->calls >= p->cancel_at;
+}
+
+typedef struct canceller {
+    rfdn_context *ctx;
+    int delay_ms;
+} canceller;
+
+static void *cancel_thread(void *arg)
+{
+    canceller *c = arg;
+    struct timespec ts = {0, c->delay_ms * 1000000L};
+    nanosleep(&ts, NULL);
+    rfdn_cancel(c->ctx);
+    return NULL;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void test_progress_cancel(void)
+{
+    rfdn_context *ctx;
+    CHECK(rfdn_context_create(model, NULL, &ctx) == RFDN_OK, "context");
+    const int w = 40, h = 30;
+    rfdn_image in = make_image(w, h, 4, RFDN_SAMPLE_U8, 0);
+    rfdn_image out = make_image(w * S_, h * S_, 4, RFDN_SAMPLE_U8, 0);
+    rfdn_image out2 = make_image(w * S_, h * S_, 4, RFDN_SAMPLE_U8, 0);
+    uint64_t r = 99;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int c = 0; c < 4; c++)
+                put(&in, x, y, c, rnd(&r));
+
+    prog p = {.monotonic = true};
+    rfdn_context_set_progress(ctx, on_progress, &p);
+    CHECK(rfdn_upscale(ctx, &in, &out) == RFDN_OK, "run with progress");
+    CHECK(p.calls >= 1 && p.monotonic && p.last == p.total && p.total > 0,
+          "progress: %d calls, last %llu of %llu", p.calls, (unsigned long long)p.last,
+          (unsigned long long)p.total);
+
+    /* cancel from the callback: the first call asks to stop */
+    prog pc = {.monotonic = true, .cancel_at = 1};
+    rfdn_context_set_progress(ctx, on_progress, &pc);
+    /* the first callback may come only after 50 ms; make the run long enough */
+    rfdn_image big_in = make_image(big_w, big_h, 3, RFDN_SAMPLE_U8, 0);
+    rfdn_image big_out = make_image(big_w * S_, big_h * S_, 3, RFDN_SAMPLE_U8, 0);
+    memset(big_in.data, 100, (size_t)big_in.stride * big_h);
+    rfdn_status s = rfdn_upscale(ctx, &big_in, &big_out);
+    CHECK(s == RFDN_CANCELLED, "cancel from progress: status %d", s);
+    CHECK(pc.last < pc.total, "cancelled run reported completion");
+
+    /* cancel from another thread */
+    rfdn_context_set_progress(ctx, NULL, NULL);
+    double t0 = now_s();
+    CHECK(rfdn_upscale(ctx, &big_in, &big_out) == RFDN_OK, "uncancelled big run");
+    double full = now_s() - t0;
+    canceller c = {ctx, 20};
+    pthread_t th;
+    pthread_create(&th, NULL, cancel_thread, &c);
+    t0 = now_s();
+    s = rfdn_upscale(ctx, &big_in, &big_out);
+    double took = now_s() - t0;
+    pthread_join(th, NULL);
+    CHECK(s == RFDN_CANCELLED, "cancel from a thread: status %d", s);
+    CHECK(took < full, "cancelled run took %.3f s, a full one %.3f s", took, full);
+    CHECK(!strcmp(rfdn_context_error(ctx), "cancelled"), "message %s", rfdn_context_error(ctx));
+
+    /* a cancel while idle is forgotten; the context is reusable and the
+     * result identical to the first run */
+    rfdn_cancel(ctx);
+    CHECK(rfdn_upscale(ctx, &in, &out2) == RFDN_OK, "run after cancel");
+    CHECK(!memcmp(out.data, out2.data, (size_t)out.stride * out.height),
+          "same input, different bytes");
+
+    free(in.data);
+    free(out.data);
+    free(out2.data);
+    free(big_in.data);
+    free(big_out.data);
+    rfdn_context_free(ctx);
+}
+
+static void test_alloc_failures(void)
+{
+    rfdn_image in = make_image(12, 10, 4, RFDN_SAMPLE_U8, 0);
+    rfdn_image out = make_image(12 * S_, 10 * S_, 4, RFDN_SAMPLE_U8, 0);
+    memset(in.data, 77, (size_t)in.stride * 10);
+    for (unsigned long i = 1; i < 10; i++) {
+        rfdn_test_fail_alloc_at(i);
+        rfdn_context *ctx = NULL;
+        rfdn_status s = rfdn_context_create(model, NULL, &ctx);
+        if (s == RFDN_OK)
+            s = rfdn_upscale(ctx, &in, &out);
+        unsigned long made = rfdn_test_fail_alloc_at(0);
+        if (made < i) { /* every allocation of a run was tried */
+            CHECK(s == RFDN_OK, "run with no failing allocation: %d", s);
+            rfdn_context_free(ctx);
+            break;
+        }
+        CHECK(s == RFDN_ERROR_NO_MEMORY, "allocation %lu failing: status %d", i, s);
+        if (ctx)
+            CHECK(strstr(rfdn_context_error(ctx), "out of memory"), "message %s",
+                  rfdn_context_error(ctx));
+        rfdn_context_free(ctx);
+    }
+    free(in.data);
+    free(out.data);
+}
+
+int main(int argc, char **argv)
+{
+    const bool cancel_only = argc == 3 && !strcmp(argv[2], "--cancel-only");
+    if (argc != 2 && !cancel_only) {
+        fprintf(stderr, "usage: test_api MODEL [--cancel-only]\n");
+        return 2;
+    }
+    char err[512];
+    if (rfdn_model_load(argv[1], &model, err, sizeof err) != RFDN_OK) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    S_ = model->info.scale;
+    if (cancel_only) { /* ThreadSanitizer runs are ~20x slower */
+        big_w = 48;
+        big_h = 40;
+    }
+    if (!cancel_only) {
+        test_formats();
+        test_errors();
+    }
+    test_progress_cancel();
+    if (!cancel_only)
+        test_alloc_failures();
+    rfdn_model_unref(model);
+    if (test_failures)
+        fprintf(stderr, "%d check(s) failed\n", test_failures);
+    else
+        printf("all API checks passed\n");
+    return test_failures ? 1 : 0;
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The authors' E-RFDN x4 (RFDN_AIM.pth) through the whole chain: conversion by
+tools/pth2safetensors.py, parity of the C network with PyTorch on odd sizes
+(max |C - PyTorch| <= 1e-3 on the [0, 255] scale), and Set5 x4 evaluation with
+the CLI, which must give the PyTorch numbers of MODELS.md within 0.01 dB and
+0.001: Set5 32.1589 dB / 0.8946 and Set14 28.5507 dB / 0.7809 (Set14 holds a
+grayscale image), with LR images generated in C that match the shared LR_x4
+files byte for byte.
+
+Skips (exit 77) where the official file or python3-torch is absent.
+  test_official.py RUN_FIXTURE RFDN_UPSCALE
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get("RFDN_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), ".."))
+SHARED = os.environ.get("RFDN_SHARED_DIR", os.path.join(SRC, "..", "shared"))
+PTH = os.environ.get("RFDN_OFFICIAL_MODEL", os.path.join(SHARED, "models", "RFDN_AIM.pth"))
+sys.path.insert(0, os.path.join(SRC, "tools"))
+
+
+def main():
+    run_fixture, cli = sys.argv[1], sys.argv[2]
+    if not os.path.exists(PTH):
+        print("SKIP: %s not found (set RFDN_OFFICIAL_MODEL or RFDN_SHARED_DIR)" % PTH)
+        return 77
+    try:
+        import numpy as np
+        import torch
+        import reference
+    except ImportError as e:
+        print("SKIP: %s" % e)
+        return 77
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        model = os.path.join(tmp, "e-rfdn-x4-official.safetensors")
+        subprocess.run([sys.executable, os.path.join(SRC, "tools", "pth2safetensors.py"),
+                        PTH, model, "--license", "MIT", "--training-data", "DF2K",
+                        "--source", "AIM 2020, njulj/RFDN"], check=True)
+        net, meta = reference.model_from_file(model)
+        assert meta["architecture"] == "e-rfdn" and meta["scale"] == "4"
+        net = net.double()
+        for (w, h) in [(1, 1), (7, 13), (15, 15), (16, 17), (64, 48)]:
+            x = reference.fixture_input(w, h, 7 * w + h)
+            with torch.no_grad():
+                y = net(x.unsqueeze(0).double())[0].float().numpy()
+            fin, fout = os.path.join(tmp, "in.bin"), os.path.join(tmp, "out.bin")
+            reference.write_fixture(fin, 4, x.numpy(), y)
+            subprocess.run([run_fixture, model, fin, fout], check=True)
+            data = open(fout, "rb").read()
+            n = 3 * w * h
+            c = np.frombuffer(data[24 + 4 * n:], dtype="<f4")
+            d = float(np.abs(c - y.reshape(-1)).max())
+            print("official %3dx%-3d max |C - PyTorch| = %.2e" % (w, h, d))
+            if not d <= 1e-3:
+                print("FAIL: difference above 1e-3")
+                failures += 1
+
+        # PyTorch's numbers (MODELS.md); Set14 has a grayscale image
+        for name, want_psnr, want_ssim in (("Set5", 32.1589, 0.8946),
+                                           ("Set14", 28.5507, 0.7809)):
+            ev = os.path.join(SHARED, "datasets", "eval", name)
+            if not os.path.isdir(ev):
+                print("SKIP of the %s part: %s not found" % (name, ev))
+                continue
+            r = subprocess.run([cli, "eval", "--model-file", model, "--check-lr",
+                                os.path.join(ev, "LR_x4"), os.path.join(ev, "HR")],
+                               capture_output=True, text=True)
+            print(r.stdout + r.stderr)
+            m = re.search(r"^average\s+([\d.]+)\s+([\d.]+)", r.stdout, re.M)
+            if r.returncode != 0 or not m:
+                print("FAIL: eval exited %d" % r.returncode)
+                failures += 1
+                continue
+            psnr, ssim = float(m.group(1)), float(m.group(2))
+            if abs(psnr - want_psnr) > 0.01 or abs(ssim - want_ssim) > 0.001:
+                print("FAIL: %s x4 %.4f dB / %.4f, expected %.4f / %.4f"
+                      % (name, psnr, ssim, want_psnr, want_ssim))
+                failures += 1
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The project's training schedule, resumable: each stage continues from its
+# checkpoint in models/checkpoints/ until it reaches its step target, then the
+# next stage starts.  x2 models train from scratch; x3 and x4 start from the
+# x2 body of the same architecture (as in the paper).  Run it at low priority:
+#   nice -n 19 tools/train/schedule.sh            (CPU, background)
+#   tools/train/schedule.sh --device cuda --max-minutes 10
+set -e
+cd "$(dirname "$0")/../.."
+CK=models/checkpoints
+STEPS=${RFDN_TRAIN_STEPS:-30000}
+T=tools/train/train.py
+stage() { # name arch scale init-from|"" [train.py options]
+    run=$CK/$1 arch=$2 scale=$3 from=$4
+    shift 4
+    if [ -f "$run/ckpt.pt" ] && /usr/bin/python3 -c "
+import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')['step'] >= $STEPS else 1)"; then
+        return 0
+    fi
+    init=""
+    [ -n "$from" ] && [ ! -f "$run/ckpt.pt" ] && init="--init-from $CK/$from/ckpt.pt"
+    /usr/bin/python3 $T --run "$run" --arch "$arch" --scale "$scale" --steps "$STEPS" $init "$@" || exit $?
+    # stop here if the run ended early (signal or --max-minutes)
+    /usr/bin/python3 -c "
+import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')['step'] >= $STEPS else 3)" || exit 0
+}
+stage e-rfdn-x2 e-rfdn 2 "" "$@"
+stage rfdn-x2 rfdn 2 "" "$@"
+stage e-rfdn-x4 e-rfdn 4 e-rfdn-x2 "$@"
+stage e-rfdn-x3 e-rfdn 3 e-rfdn-x2 "$@"
+stage rfdn-x4 rfdn 4 rfdn-x2 "$@"
+stage rfdn-x3 rfdn 3 rfdn-x2 "$@"

@@ -1,0 +1,313 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Train RFDN / E-RFDN (tools/reference.py) on ../shared/datasets/train.
+
+Resumable at any moment: the checkpoint (model, optimizer, step, every RNG
+state) is written atomically every --save-every steps and on SIGINT/SIGTERM;
+running the same command again continues where it stopped.
+
+  train.py --arch e-rfdn --scale 2 --run models/checkpoints/e-rfdn-x2 --steps 20000
+  train.py --arch e-rfdn --scale 4 --run models/checkpoints/e-rfdn-x4 \
+           --init-from models/checkpoints/e-rfdn-x2/ckpt.pt --steps 20000
+  train.py --run models/checkpoints/e-rfdn-x2 --export models/e-rfdn-x2.safetensors
+
+LR inputs are made with the MATLAB-compatible bicubic of tools/matlab_bicubic.py
+from whole (mod-cropped) images, exactly as the evaluation makes them; crops
+are taken from the pair afterwards.  The evaluation sets are refused as data.
+"""
+
+import argparse
+import math
+import os
+import random
+import signal
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+import matlab_bicubic  # noqa: E402
+import reference  # noqa: E402
+
+SHARED = os.environ.get("RFDN_SHARED_DIR", os.path.join(ROOT, "..", "shared"))
+EVAL_NAMES = {"eval", "set5", "set14", "b100", "bsd100", "urban100", "manga109"}
+
+
+def refuse_eval(path):
+    parts = {p.lower() for p in os.path.realpath(path).split(os.sep)}
+    if parts & EVAL_NAMES:
+        raise SystemExit("train.py: refusing %s: evaluation images are never "
+                         "training data" % path)
+
+
+def load_rgb(path):
+    from PIL import Image
+    with Image.open(path) as im:
+        return np.array(im.convert("RGB"))
+
+
+class Data:
+    """HR/LR image pairs in memory; LR cached on disk per scale."""
+
+    def __init__(self, dirs, scale, cache):
+        self.hr, self.lr = [], []
+        os.makedirs(cache, exist_ok=True)
+        for d in dirs:
+            refuse_eval(d)
+            for name in sorted(os.listdir(d)):
+                if not name.lower().endswith((".png", ".jpg", ".jpeg", ".bmp")):
+                    continue
+                path = os.path.join(d, name)
+                refuse_eval(path)
+                hr = matlab_bicubic.modcrop(load_rgb(path), scale)
+                key = os.path.join(cache, "%s_%s_x%d.npy" % (
+                    os.path.basename(d), os.path.splitext(name)[0], scale))
+                if os.path.exists(key):
+                    lr = np.load(key)
+                else:
+                    lr = matlab_bicubic.imresize_down(hr, scale)
+                    np.save(key, lr)
+                self.hr.append(hr)
+                self.lr.append(lr)
+        if not self.hr:
+            raise SystemExit("train.py: no training images in %s" % dirs)
+        area = np.array([lr.shape[0] * lr.shape[1] for lr in self.lr], np.float64)
+        self.p = area / area.sum()
+        self.scale = scale
+
+    def batch(self, rng, n, patch):
+        s = self.scale
+        xs, ys = [], []
+        while len(xs) < n:
+            i = rng.choice(len(self.lr), p=self.p)
+            lr, hr = self.lr[i], self.hr[i]
+            h, w = lr.shape[:2]
+            if h < patch or w < patch:
+                continue
+            y0, x0 = rng.integers(0, h - patch + 1), rng.integers(0, w - patch + 1)
+            lp = lr[y0:y0 + patch, x0:x0 + patch]
+            # Mostly flat patches (sky, walls) teach little: keep one in ten.
+            g = lp.astype(np.float32).mean(axis=2)
+            energy = np.abs(np.diff(g, axis=0)).mean() + np.abs(np.diff(g, axis=1)).mean()
+            if energy < 6.0 and rng.random() > 0.1:
+                continue
+            hp = hr[y0 * s:(y0 + patch) * s, x0 * s:(x0 + patch) * s]
+            k = rng.integers(0, 8)  # flips and 90-degree rotations
+            if k & 1:
+                lp, hp = lp[:, ::-1], hp[:, ::-1]
+            if k & 2:
+                lp, hp = lp[::-1], hp[::-1]
+            if k & 4:
+                lp, hp = lp.transpose(1, 0, 2), hp.transpose(1, 0, 2)
+            xs.append(np.ascontiguousarray(lp))
+            ys.append(np.ascontiguousarray(hp))
+        x = torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).float()
+        y = torch.from_numpy(np.stack(ys)).permute(0, 3, 1, 2).float()
+        return x, y
+
+
+def y_channel(img):
+    """img: float tensor 3xHxW in [0,255] -> Y (BT.601, MODELS.md)."""
+    return 16.0 + (65.481 * img[0] + 128.553 * img[1] + 24.966 * img[2]) / 255.0
+
+
+def evaluate(net, set_dir, scale):
+    """Mean Y-PSNR on an evaluation set, as MODELS.md defines it."""
+    from PIL import Image
+    hr_dir = os.path.join(set_dir, "HR")
+    lr_dir = os.path.join(set_dir, "LR_x%d" % scale)
+    vals = []
+    net.eval()
+    for name in sorted(os.listdir(hr_dir)):
+        with Image.open(os.path.join(hr_dir, name)) as im:
+            gray = im.mode == "L"
+            hr = np.array(im.convert("RGB"))
+        hr = matlab_bicubic.modcrop(hr, scale)
+        lr = load_rgb(os.path.join(lr_dir, name))
+        x = torch.from_numpy(lr).permute(2, 0, 1).float().unsqueeze(0)
+        with torch.no_grad():
+            sr = net(x)[0].clamp(0, 255).round()
+        ht = torch.from_numpy(hr).permute(2, 0, 1).double()
+        if gray:  # gray in, gray out (the engine's mean of the channels)
+            yh, ys = ht[0], sr.double().mean(0).round()
+        else:
+            yh, ys = y_channel(ht), y_channel(sr.double())
+        b = scale
+        mse = ((yh - ys)[b:-b, b:-b] ** 2).mean().item()
+        vals.append(10 * math.log10(255.0 ** 2 / mse))
+    net.train()
+    return sum(vals) / len(vals)
+
+
+def save_atomic(obj, path):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def make_net(arch, scale):
+    return reference.Net(arch, scale)
+
+
+def init_from(net, path):
+    """Body from an earlier checkpoint of the project (never the authors'
+    weights); the upsampler is new when the scale differs."""
+    if os.path.realpath(path).startswith(os.path.realpath(os.path.join(SHARED, "models"))):
+        raise SystemExit("train.py: the authors' weights are not a starting point")
+    ck = torch.load(path, map_location="cpu")
+    sd = ck["model"] if "model" in ck else ck
+    own = net.state_dict()
+    take = {k: v for k, v in sd.items() if k in own and own[k].shape == v.shape}
+    own.update(take)
+    net.load_state_dict(own)
+    print("initialised %d of %d tensors from %s" % (len(take), len(own), path))
+
+
+def export(run, out):
+    ck = torch.load(os.path.join(run, "ckpt.pt"), map_location="cpu")
+    a = ck["args"]
+    net = make_net(a["arch"], a["scale"])
+    net.load_state_dict(ck["model"])
+    net.eval()
+    meta = net.metadata()
+    meta.update({
+        "training_data": "T91, BSD200, SunHays80, 140 CC0 photographs "
+                         "(../shared/datasets/train)",
+        "iterations": str(ck["step"]),
+        "batch": str(a["batch"]), "patch": str(a["patch"]),
+        "source": "RFDN Upscaler project, tools/train/train.py",
+        "license": "GPL-3.0-or-later",
+    })
+    for setname in ("Set5", "Set14"):
+        d = os.path.join(SHARED, "datasets", "eval", setname)
+        if os.path.isdir(d):
+            meta["psnr_%s" % setname.lower()] = "%.2f" % evaluate(net, d, a["scale"])
+    reference.save_safetensors(out, net.state_dict(), meta, dtype="F32")
+    print("exported %s: %s" % (out, {k: meta[k] for k in meta if k.startswith("psnr")}))
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", required=True, help="checkpoint folder")
+    ap.add_argument("--arch", choices=sorted(reference.ARCHS))
+    ap.add_argument("--scale", type=int, choices=[2, 3, 4])
+    ap.add_argument("--steps", type=int, default=100000, help="stop at this step")
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--patch", type=int, default=48, help="LR patch size")
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--halve-every", type=int, default=40000)
+    ap.add_argument("--loss", choices=["l1", "l2"], default="l1")
+    ap.add_argument("--init-from", help="start from this project checkpoint")
+    ap.add_argument("--data", nargs="*",
+                    default=[os.path.join(SHARED, "datasets", "train", d)
+                             for d in ("T91", "BSD200", "SunHays80", "Photos")])
+    ap.add_argument("--cache", default=os.path.join(ROOT, "cache", "train"))
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--save-every", type=int, default=200)
+    ap.add_argument("--eval-every", type=int, default=1000)
+    ap.add_argument("--max-minutes", type=float, default=0, help="stop after (0 = never)")
+    ap.add_argument("--export", metavar="FILE", help="export the checkpoint and exit")
+    a = ap.parse_args(argv)
+
+    if a.export:
+        export(a.run, a.export)
+        return 0
+
+    torch.set_num_threads(a.threads)
+    os.makedirs(a.run, exist_ok=True)
+    ckpt_path = os.path.join(a.run, "ckpt.pt")
+    resumed = os.path.exists(ckpt_path)
+    ck = torch.load(ckpt_path, map_location="cpu") if resumed else None
+    if ck:
+        for k in ("arch", "scale", "batch", "patch"):
+            setattr(a, k, ck["args"][k])
+    if not a.arch or not a.scale:
+        raise SystemExit("train.py: --arch and --scale are needed for a new run")
+
+    dev = torch.device(a.device)
+    net = make_net(a.arch, a.scale).to(dev)
+    opt = torch.optim.Adam(net.parameters(), lr=a.lr)
+    step = 0
+    rng = np.random.default_rng(12345)
+    if ck:
+        net.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        step = ck["step"]
+        rng.bit_generator.state = ck["rng_numpy"]
+        torch.set_rng_state(ck["rng_torch"])
+        random.setstate(ck["rng_python"])
+        print("resumed %s at step %d" % (a.run, step))
+    else:
+        torch.manual_seed(1)
+        if a.init_from:
+            init_from(net, a.init_from)
+
+    data = Data(a.data, a.scale, a.cache)
+    print("%d training images, %s x%d, batch %d of %dx%d, device %s" %
+          (len(data.hr), a.arch, a.scale, a.batch, a.patch, a.patch, dev))
+
+    stop = {"now": False}
+
+    def on_signal(sig, frame):
+        stop["now"] = True
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    def save():
+        save_atomic({"model": net.state_dict(), "optimizer": opt.state_dict(),
+                     "step": step, "args": vars(a),
+                     "rng_numpy": rng.bit_generator.state,
+                     "rng_torch": torch.get_rng_state(),
+                     "rng_python": random.getstate()}, ckpt_path)
+
+    log = open(os.path.join(a.run, "log.tsv"), "a")
+    if not resumed:
+        log.write("step\tloss\tlr\tset5_psnr\tset14_psnr\tseconds_per_step\n")
+    t0, t_start, acc, nacc = time.time(), time.time(), 0.0, 0
+    net.train()
+    while step < a.steps and not stop["now"]:
+        lr_now = a.lr * 0.5 ** (step // a.halve_every)
+        for g in opt.param_groups:
+            g["lr"] = lr_now
+        x, y = data.batch(rng, a.batch, a.patch)
+        x, y = x.to(dev), y.to(dev)
+        out = net(x)
+        loss = F.l1_loss(out, y) if a.loss == "l1" else F.mse_loss(out, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        acc += loss.item()
+        nacc += 1
+        if step % a.save_every == 0:
+            save()
+        if step % a.eval_every == 0 or step == a.steps:
+            p5 = p14 = float("nan")
+            ev = os.path.join(SHARED, "datasets", "eval")
+            if os.path.isdir(ev):
+                net_cpu = net
+                p5 = evaluate(net_cpu, os.path.join(ev, "Set5"), a.scale)
+                p14 = evaluate(net_cpu, os.path.join(ev, "Set14"), a.scale)
+            sps = (time.time() - t0) / max(nacc, 1)
+            log.write("%d\t%.4f\t%.2e\t%.3f\t%.3f\t%.3f\n" % (step, acc / nacc, lr_now, p5,
+                                                             p14, sps))
+            log.flush()
+            print("step %d loss %.3f Set5 %.3f Set14 %.3f (%.2f s/step)" %
+                  (step, acc / nacc, p5, p14, sps), flush=True)
+            acc, nacc, t0 = 0.0, 0, time.time()
+        if a.max_minutes and time.time() - t_start > a.max_minutes * 60:
+            break
+    save()
+    print("saved %s at step %d" % (ckpt_path, step))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
