@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "resample.h"
@@ -22,6 +23,8 @@ struct rfdn_context {
     void *progress_user;
     float *scratch; /* kept between runs: refaulting memory is expensive */
     size_t scratch_floats;
+    rfdn_pool *pool;
+    rfdn_exec exec; /* the model's weights packed for the chosen kernels */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -142,6 +145,24 @@ rfdn_status rfdn_context_create(rfdn_model *model, const rfdn_settings *settings
     ctx->model = rfdn_model_ref(model);
     ctx->settings = s;
     atomic_init(&ctx->cancel, false);
+    int threads = s.threads;
+    if (threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n < 1 ? 1 : n > 256 ? 256 : (int)n;
+    }
+    const rfdn_kernels *k = rfdn_kernels_select(s.cpu_mask);
+    ctx->pool = rfdn_pool_create(threads);
+    if (!ctx->pool || !rfdn_exec_init(&ctx->exec, model, k, ctx->pool)) {
+        rfdn_context_free(ctx);
+        return RFDN_ERROR_NO_MEMORY;
+    }
+    ctx->exec.stop = &ctx->cancel;
+    if (s.log) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "kernels %s, %d thread(s)", k->name,
+                 rfdn_pool_threads(ctx->pool));
+        s.log(s.log_user, RFDN_LOG_INFO, msg);
+    }
     *out = ctx;
     return RFDN_OK;
 }
@@ -151,6 +172,8 @@ void rfdn_context_free(rfdn_context *ctx)
     if (!ctx)
         return;
     rfdn_aligned_free(ctx->scratch);
+    rfdn_exec_free(&ctx->exec);
+    rfdn_pool_free(ctx->pool);
     rfdn_model_unref(ctx->model);
     free(ctx);
 }
@@ -369,8 +392,10 @@ static bool run_tick(void *user, uint64_t done, uint64_t pass_total)
     if (!rs->cancelled && ctx->progress &&
         (d == rs->total || t - rs->last_ns >= PROGRESS_INTERVAL_NS)) {
         rs->last_ns = t;
-        if (ctx->progress(ctx->progress_user, d, rs->total))
+        if (ctx->progress(ctx->progress_user, d, rs->total)) {
             rs->cancelled = true;
+            atomic_store(&ctx->cancel, true); /* stops the layers in flight too */
+        }
     }
     return rs->cancelled;
 }
@@ -435,11 +460,11 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
     const bool translucent = read_planes(in, rgb_in, a_in);
     const bool alpha_net = translucent && ctx->settings.alpha == RFDN_ALPHA_NETWORK;
     const uint64_t units = rfdn_net_work_units(m);
-    run_state rs = {.ctx = ctx, .base = 0, .total = units * (alpha_net ? 2 : 1)};
-    rs.last_ns = now_ns();
+    /* last_ns = 0: the first tick reports at once, later ones are throttled */
+    run_state rs = {.ctx = ctx, .base = 0, .total = units * (alpha_net ? 2 : 1), .last_ns = 0};
     const rfdn_run_hooks hooks = {run_tick, &rs};
 
-    st = rfdn_net_forward(m, net, rgb_in, w, h, rgb_out, &hooks);
+    st = rfdn_net_run(&ctx->exec, net, rgb_in, w, h, rgb_out, &hooks);
     if (st == RFDN_OK) {
         write_colour(out, rgb_out);
         if (alpha_net) {
@@ -449,7 +474,7 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
             for (int c = 0; c < 3; c++)
                 memcpy(rgb_in + c * P, a_in, P * sizeof(float));
             rs.base = units;
-            st = rfdn_net_forward(m, net, rgb_in, w, h, rgb_out, &hooks);
+            st = rfdn_net_run(&ctx->exec, net, rgb_in, w, h, rgb_out, &hooks);
             const size_t oP = s2 * P;
             for (size_t i = 0; i < oP; i++)
                 a_out[i] = (rgb_out[i] + rgb_out[oP + i] + rgb_out[2 * oP + i]) / 3.0f;

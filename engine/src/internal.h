@@ -53,26 +53,153 @@ struct rfdn_model {
     size_t n_meta;
 };
 
-/* Planar float network I/O: `in` is 3 x h x w in the network's [0, 255]
- * range; `out` is 3 x (s*h) x (s*w), before the final clamp. */
+/* ------------------------------------------------------------------------ */
+/* Feature maps: planar, each channel plane with a one-pixel zero halo so that
+ * 3x3 convolutions read without bounds checks.  Element (c, y, x), for
+ * -1 <= y <= h and -1 <= x <= w, is p[c * cs + y * rs + x]. */
+typedef struct rfdn_fmap {
+    float *p;
+    int c, h, w;
+    ptrdiff_t rs; /* row stride, floats */
+    size_t cs;    /* channel stride, floats */
+} rfdn_fmap;
+
+/* Row stride for width w: w plus both halo columns, rounded up to 16. */
+static inline ptrdiff_t rfdn_fmap_rs(int w)
+{
+    return ((ptrdiff_t)w + 2 + 15) & ~(ptrdiff_t)15;
+}
+
+/* Floats a c x h x w map occupies. */
+static inline size_t rfdn_fmap_floats(int c, int h, int w)
+{
+    return (size_t)c * (size_t)(h + 2) * (size_t)rfdn_fmap_rs(w);
+}
+
+/* A map over `base` (rfdn_fmap_floats(c, h, w) floats). */
+static inline rfdn_fmap rfdn_fmap_at(float *base, int c, int h, int w)
+{
+    rfdn_fmap m = {NULL, c, h, w, rfdn_fmap_rs(w), 0};
+    m.cs = (size_t)(h + 2) * (size_t)m.rs;
+    m.p = base + m.rs + 1;
+    return m;
+}
+
+/* Channels [c0, c0 + n) of a map, as a map. */
+static inline rfdn_fmap rfdn_fmap_slice(const rfdn_fmap *m, int c0, int n)
+{
+    rfdn_fmap s = *m;
+    s.p = m->p + (size_t)c0 * m->cs;
+    s.c = n;
+    return s;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Convolution kernels */
+
+/* What a convolution does with its result o, given the value a of `aux` at
+ * the same place (channel, row, column). */
+typedef enum rfdn_epilogue {
+    RFDN_EP_NONE,        /* o */
+    RFDN_EP_LRELU,       /* lrelu(o) */
+    RFDN_EP_ADD,         /* o + a */
+    RFDN_EP_ADD_LRELU,   /* lrelu(o + a) */
+    RFDN_EP_SIGMOID_MUL, /* a * sigmoid(o) */
+} rfdn_epilogue;
+
+/* A convolution's weights repacked for one kernel family: output channels in
+ * blocks of n <= block_max, each block's weights laid out [cin][k*k][n]. */
+typedef struct rfdn_pconv {
+    const rfdn_conv *cv;
+    int nblk;
+    int blk_co[64]; /* first output channel of each block */
+    int blk_n[64];  /* channels in it */
+    float *w;       /* packed weights, block after block */
+    size_t blk_off[64];
+} rfdn_pconv;
+
+/* Computes output rows [y0, y1) of a 1x1 or 3x3 (stride 1, padding k/2)
+ * convolution, all output channels, and applies the epilogue. */
+typedef void (*rfdn_conv_rows_fn)(const rfdn_pconv *pc, const rfdn_fmap *in,
+                                  const rfdn_fmap *out, int y0, int y1, rfdn_epilogue ep,
+                                  const rfdn_fmap *aux);
+
+typedef struct rfdn_kernels {
+    const char *name; /* "c", "avx2", "avx512" */
+    int block_max;    /* output channels per packed block */
+    rfdn_conv_rows_fn conv_rows;
+} rfdn_kernels;
+
+void rfdn_conv_rows_c(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out, int y0,
+                      int y1, rfdn_epilogue ep, const rfdn_fmap *aux);
+void rfdn_conv_rows_avx2(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out,
+                         int y0, int y1, rfdn_epilogue ep, const rfdn_fmap *aux);
+void rfdn_conv_rows_avx512(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out,
+                           int y0, int y1, rfdn_epilogue ep, const rfdn_fmap *aux);
+extern const int rfdn_avx2_block_max, rfdn_avx512_block_max; /* their NMAX */
+
+/* CPU features the machine and its OS support (RFDN_CPU_* bits). */
+unsigned rfdn_cpu_detect(void);
+/* The best kernels for `mask` (further limited by RFDN_CPU_MASK). */
+const rfdn_kernels *rfdn_kernels_select(unsigned mask);
+
+/* Packs cv for kernels k.  Returns false when memory runs out. */
+bool rfdn_pconv_init(rfdn_pconv *pc, const rfdn_conv *cv, const rfdn_kernels *k);
+void rfdn_pconv_free(rfdn_pconv *pc);
+
+/* ------------------------------------------------------------------------ */
+/* Thread pool: persistent workers that run numbered tasks. */
+typedef struct rfdn_pool rfdn_pool;
+rfdn_pool *rfdn_pool_create(int threads); /* threads >= 1, including the caller */
+void rfdn_pool_free(rfdn_pool *pool);
+int rfdn_pool_threads(const rfdn_pool *pool);
+/* Runs fn(arg, i) for i in [0, n) on the pool and the calling thread; returns
+ * when all are done.  NULL pool: runs them on the caller. */
+void rfdn_pool_run(rfdn_pool *pool, int n, void (*fn)(void *arg, int i), void *arg);
+
+/* ------------------------------------------------------------------------ */
+/* The network */
+
 typedef struct rfdn_run_hooks {
     /* Called between layers; returns true when the run must stop. */
     bool (*tick)(void *user, uint64_t done, uint64_t total);
     void *user;
 } rfdn_run_hooks;
 
+/* A model's convolutions packed for one set of kernels, with a pool. */
+typedef struct rfdn_exec {
+    const rfdn_model *m;
+    const rfdn_kernels *k;
+    rfdn_pool *pool;
+    rfdn_pconv *pc; /* one per convolution of the model, see net.c */
+    int npc;
+    /* When set (by rfdn_cancel, from any thread), the remaining work of a
+     * run is skipped: checked before every row range of every layer.  NULL:
+     * never. */
+    const atomic_bool *stop;
+} rfdn_exec;
+
+bool rfdn_exec_init(rfdn_exec *ex, const rfdn_model *m, const rfdn_kernels *k, rfdn_pool *pool);
+void rfdn_exec_free(rfdn_exec *ex);
+
 /* Floats of scratch memory rfdn_net_forward needs for an h x w input. */
 size_t rfdn_net_scratch_floats(const rfdn_model *m, int w, int h);
 
-/* Runs the network with `scratch` of rfdn_net_scratch_floats(m, w, h) floats.
- * Returns RFDN_OK or RFDN_CANCELLED (when hooks->tick asked to stop). */
+/* Runs the network: `in` is 3 x h x w planar in the [0, 255] range; `out`
+ * is 3 x (s*h) x (s*w) planar, before the final clamp.  `scratch` holds
+ * rfdn_net_scratch_floats(m, w, h) floats.  Returns RFDN_OK or RFDN_CANCELLED
+ * (when hooks->tick asked to stop). */
+rfdn_status rfdn_net_run(const rfdn_exec *ex, float *scratch, const float *in, int w, int h,
+                         float *out, const rfdn_run_hooks *hooks);
+
+/* The same with portable kernels on one thread (tests, tools). */
 rfdn_status rfdn_net_forward(const rfdn_model *m, float *scratch, const float *in, int w, int h,
                              float *out, const rfdn_run_hooks *hooks);
 
-/* Units of work rfdn_net_forward reports through hooks->tick for one run. */
+/* Units of work rfdn_net_run reports through hooks->tick for one run. */
 uint64_t rfdn_net_work_units(const rfdn_model *m);
 
-/* Portable kernels (engine/src/kernels/). Planar layout, c x h x w. */
+/* Portable helpers (engine/src/kernels/conv_ref.c). */
 void rfdn_conv2d_ref(const rfdn_conv *cv, const float *in, int w, int h, float *out);
 void rfdn_lrelu_ref(float *x, size_t n);
 

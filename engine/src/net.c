@@ -1,14 +1,84 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The RFDN / E-RFDN forward pass on planar float maps, step by step as
- * docs/MODELS.md (and tools/reference.py) define it.
+ * The RFDN / E-RFDN forward pass, step by step as docs/MODELS.md (and
+ * tools/reference.py) define it, on feature maps with zero halos.  The
+ * convolutions that carry the work run through the selected kernels, split
+ * into row ranges over the thread pool; the small ESA maps and the
+ * per-channel statistics of CCA run in portable C.  Every output element is
+ * computed the same way whatever the thread count.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-/* Sizes of the ESA's reduced maps for an h x w input. */
+/* Convolutions packed per exec: fea, then per block BLK_CONVS, then c0, lr, up. */
+enum { BLK_C1_D, BLK_C1_R, BLK_C2_D, BLK_C2_R, BLK_C3_D, BLK_C3_R, BLK_C4, BLK_C5,
+       BLK_ESA1, BLK_ESA_F, BLK_ESA4, BLK_CONVS };
+
+static const rfdn_conv *block_conv(const rfdn_block *b, int i)
+{
+    const rfdn_conv *v[BLK_CONVS] = {&b->c1_d,     &b->c1_r,       &b->c2_d, &b->c2_r,
+                                     &b->c3_d,     &b->c3_r,       &b->c4,   &b->c5,
+                                     &b->esa_conv1, &b->esa_conv_f, &b->esa_conv4};
+    return v[i];
+}
+
+static int n_pconv(const rfdn_model *m)
+{
+    return 4 + m->info.blocks * BLK_CONVS;
+}
+
+static const rfdn_conv *pconv_source(const rfdn_model *m, int i)
+{
+    const int nb = m->info.blocks * BLK_CONVS;
+    if (i == 0)
+        return &m->fea;
+    if (i <= nb)
+        return block_conv(&m->block[(i - 1) / BLK_CONVS], (i - 1) % BLK_CONVS);
+    return i == nb + 1 ? &m->c0 : i == nb + 2 ? &m->lr : &m->up;
+}
+
+bool rfdn_exec_init(rfdn_exec *ex, const rfdn_model *m, const rfdn_kernels *k, rfdn_pool *pool)
+{
+    memset(ex, 0, sizeof *ex);
+    ex->m = m;
+    ex->k = k;
+    ex->pool = pool;
+    ex->npc = n_pconv(m);
+    ex->pc = rfdn_calloc((size_t)ex->npc, sizeof *ex->pc);
+    if (!ex->pc)
+        return false;
+    for (int i = 0; i < ex->npc; i++) {
+        const rfdn_conv *cv = pconv_source(m, i);
+        if (!cv->w) /* the attention this model does not have */
+            continue;
+        if (!rfdn_pconv_init(&ex->pc[i], cv, k)) {
+            rfdn_exec_free(ex);
+            return false;
+        }
+    }
+    return true;
+}
+
+void rfdn_exec_free(rfdn_exec *ex)
+{
+    if (ex->pc)
+        for (int i = 0; i < ex->npc; i++)
+            rfdn_pconv_free(&ex->pc[i]);
+    free(ex->pc);
+    ex->pc = NULL;
+}
+
+static const rfdn_pconv *blk_pc(const rfdn_exec *ex, int block, int which)
+{
+    return &ex->pc[1 + block * BLK_CONVS + which];
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sizes and scratch layout */
+
 static void esa_dims(int w, int h, int *wc, int *hc, int *wp, int *hp)
 {
     *wc = (w - 3) / 2 + 1; /* conv2: 3x3, stride 2, no padding */
@@ -29,52 +99,54 @@ static void padded_dims(const rfdn_model *m, int w, int h, int *pw, int *ph)
     }
 }
 
-/* Scratch layout, in floats, for a (padded) w x h map. */
-typedef struct layout {
-    size_t P;
-    size_t in, fea, bout, ta, tb, dcat, f, up;
-    size_t esa_a, esa_b, esa_c, esa_c1, esa_v, esa_t1, esa_t2;
-    size_t total;
-} layout;
+typedef struct maps {
+    rfdn_fmap x, fea, bout, ta, tb, dcat, f, up;
+    rfdn_fmap c1_, c3up, s; /* ESA, full size */
+    float *c1, *v, *t1, *t2; /* ESA, reduced (dense) */
+    size_t total;            /* floats */
+} maps;
 
-static void make_layout(const rfdn_model *m, int w, int h, layout *L)
+/* Lays the maps out over `base` (NULL: only count). */
+static void make_maps(const rfdn_model *m, int w, int h, float *base, maps *M)
 {
     const rfdn_model_info *in = &m->info;
-    const size_t P = (size_t)w * h, nf = (size_t)in->nf, dc = nf / 2, fc = nf / 4;
-    const size_t s2 = (size_t)in->scale * in->scale;
+    const int nf = in->nf, dc = nf / 2, fc = nf / 4, s2 = in->scale * in->scale;
     size_t off = 0;
-#define TAKE(field, n) (L->field = off, off += (n))
-    L->P = P;
-    TAKE(in, 3 * P);
-    TAKE(fea, nf * P);
-    TAKE(bout, (size_t)in->blocks * nf * P);
-    TAKE(ta, nf * P);
-    TAKE(tb, nf * P);
-    TAKE(dcat, 4 * dc * P);
-    TAKE(f, nf * P);
-    TAKE(up, 3 * s2 * P);
+#define MAP(field, c)                                                                        \
+    (M->field = rfdn_fmap_at(base ? base + off : NULL, c, h, w),                            \
+     off += rfdn_fmap_floats(c, h, w))
+    MAP(x, 3);
+    MAP(fea, nf);
+    MAP(bout, in->blocks * nf);
+    MAP(ta, nf);
+    MAP(tb, nf);
+    MAP(dcat, 4 * dc);
+    MAP(f, nf);
+    MAP(up, 3 * s2);
     if (in->attention == RFDN_ATTENTION_ESA) {
         int wc, hc, wp, hp;
         esa_dims(w, h, &wc, &hc, &wp, &hp);
-        TAKE(esa_a, fc * P);
-        TAKE(esa_b, fc * P);
-        TAKE(esa_c, fc * P);
-        TAKE(esa_c1, fc * (size_t)wc * hc);
-        TAKE(esa_v, fc * (size_t)wp * hp);
-        TAKE(esa_t1, fc * (size_t)wp * hp);
-        TAKE(esa_t2, fc * (size_t)wp * hp);
+        MAP(c1_, fc);
+        MAP(c3up, fc);
+        MAP(s, fc);
+#define DENSE(field, n) (M->field = base ? base + off : NULL, off += (n))
+        DENSE(c1, (size_t)fc * wc * hc);
+        DENSE(v, (size_t)fc * wp * hp);
+        DENSE(t1, (size_t)fc * wp * hp);
+        DENSE(t2, (size_t)fc * wp * hp);
+#undef DENSE
     }
-#undef TAKE
-    L->total = off;
+#undef MAP
+    M->total = off;
 }
 
 size_t rfdn_net_scratch_floats(const rfdn_model *m, int w, int h)
 {
     int pw, ph;
-    layout L;
+    maps M;
     padded_dims(m, w, h, &pw, &ph);
-    make_layout(m, pw, ph, &L);
-    return L.total;
+    make_maps(m, pw, ph, NULL, &M);
+    return M.total;
 }
 
 uint64_t rfdn_net_work_units(const rfdn_model *m)
@@ -82,41 +154,119 @@ uint64_t rfdn_net_work_units(const rfdn_model *m)
     return (uint64_t)m->info.blocks + 2;
 }
 
+/* Zeroes the halo (and the row padding) of every channel of a map. */
+static void zero_halo(const rfdn_fmap *a)
+{
+    for (int c = 0; c < a->c; c++) {
+        float *p = a->p + (size_t)c * a->cs;
+        memset(p - a->rs - 1, 0, sizeof(float) * (size_t)a->rs);
+        memset(p + (ptrdiff_t)a->h * a->rs - 1, 0, sizeof(float) * (size_t)a->rs);
+        for (int y = 0; y < a->h; y++) {
+            float *r = p + (ptrdiff_t)y * a->rs;
+            r[-1] = 0.0f;
+            memset(r + a->w, 0, sizeof(float) * (size_t)(a->rs - 1 - a->w));
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parallel helpers */
+
+typedef struct conv_job {
+    const rfdn_exec *ex;
+    const rfdn_pconv *pc;
+    const rfdn_fmap *in, *out, *aux;
+    rfdn_epilogue ep;
+    int rows; /* per task */
+} conv_job;
+
+static bool stopped(const rfdn_exec *ex)
+{
+    return ex->stop && atomic_load_explicit(ex->stop, memory_order_relaxed);
+}
+
+static void conv_task(void *arg, int i)
+{
+    const conv_job *j = arg;
+    if (stopped(j->ex))
+        return;
+    const int y0 = i * j->rows, y1 = y0 + j->rows < j->out->h ? y0 + j->rows : j->out->h;
+    j->ex->k->conv_rows(j->pc, j->in, j->out, y0, y1, j->ep, j->aux);
+}
+
+static int rows_per_task(const rfdn_exec *ex, int h)
+{
+    const int t = rfdn_pool_threads(ex->pool);
+    if (t == 1)
+        return h;
+    int r = h / (8 * t); /* enough tasks to balance, few enough to be cheap */
+    return r < 1 ? 1 : r;
+}
+
+static void conv(const rfdn_exec *ex, const rfdn_pconv *pc, const rfdn_fmap *in,
+                 const rfdn_fmap *out, rfdn_epilogue ep, const rfdn_fmap *aux)
+{
+    conv_job j = {ex, pc, in, out, aux, ep, rows_per_task(ex, out->h)};
+    rfdn_pool_run(ex->pool, (out->h + j.rows - 1) / j.rows, conv_task, &j);
+}
+
+typedef struct rows_job {
+    const rfdn_exec *ex;
+    void (*fn)(void *ctx, int y0, int y1);
+    void *ctx;
+    int rows, h;
+} rows_job;
+
+static void rows_task(void *arg, int i)
+{
+    const rows_job *j = arg;
+    if (stopped(j->ex))
+        return;
+    const int y0 = i * j->rows, y1 = y0 + j->rows < j->h ? y0 + j->rows : j->h;
+    j->fn(j->ctx, y0, y1);
+}
+
+/* fn(ctx, y0, y1) over row ranges of [0, h), in parallel. */
+static void par_rows(const rfdn_exec *ex, int h, void (*fn)(void *, int, int), void *ctx)
+{
+    rows_job j = {ex, fn, ctx, rows_per_task(ex, h), h};
+    rfdn_pool_run(ex->pool, (h + j.rows - 1) / j.rows, rows_task, &j);
+}
+
+/* ------------------------------------------------------------------------ */
+/* ESA and CCA */
+
 static inline float sigmoidf(float x)
 {
     return 1.0f / (1.0f + expf(-x));
 }
 
-static void add_inplace(float *x, const float *y, size_t n)
+static void relu(float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        x[i] += y[i];
+        x[i] = x[i] < 0.0f ? 0.0f : x[i];
 }
 
-/* PyTorch's bilinear resize, align_corners = False, size given (not scale). */
-static void resize_bilinear(const float *in, int iw, int ih, int c, float *out, int ow, int oh)
+/* 3x3, stride 2, no padding, from a map to a dense (c, hc, wc) array.  Row
+ * by row with the weight broadcast, so that the inner loop vectorises. */
+static void conv_s2(const rfdn_conv *cv, const rfdn_fmap *in, float *out, int wc, int hc)
 {
-    const float sy = (float)ih / oh, sx = (float)iw / ow;
-    for (int y = 0; y < oh; y++) {
-        float fy = ((float)y + 0.5f) * sy - 0.5f;
-        if (fy < 0)
-            fy = 0;
-        const int y0 = (int)fy, y1 = y0 + (y0 < ih - 1);
-        const float ly = fy - (float)y0, hy = 1.0f - ly;
-        for (int x = 0; x < ow; x++) {
-            float fx = ((float)x + 0.5f) * sx - 0.5f;
-            if (fx < 0)
-                fx = 0;
-            const int x0 = (int)fx, x1 = x0 + (x0 < iw - 1);
-            const float lx = fx - (float)x0, hx = 1.0f - lx;
-            for (int ch = 0; ch < c; ch++) {
-                const float *p = in + (size_t)ch * iw * ih;
-                out[(size_t)ch * ow * oh + (size_t)y * ow + x] =
-                    hy * (hx * p[(size_t)y0 * iw + x0] + lx * p[(size_t)y0 * iw + x1]) +
-                    ly * (hx * p[(size_t)y1 * iw + x0] + lx * p[(size_t)y1 * iw + x1]);
-            }
+    for (int co = 0; co < cv->cout; co++)
+        for (int y = 0; y < hc; y++) {
+            float *restrict o = out + ((size_t)co * hc + y) * wc;
+            for (int x = 0; x < wc; x++)
+                o[x] = cv->b[co];
+            for (int ci = 0; ci < cv->cin; ci++)
+                for (int ky = 0; ky < 3; ky++) {
+                    const float *restrict r =
+                        in->p + (size_t)ci * in->cs + (ptrdiff_t)(2 * y + ky) * in->rs;
+                    for (int kx = 0; kx < 3; kx++) {
+                        const float wv = cv->w[((size_t)co * cv->cin + ci) * 9 + ky * 3 + kx];
+                        for (int x = 0; x < wc; x++)
+                            o[x] += wv * r[2 * x + kx];
+                    }
+                }
         }
-    }
 }
 
 static void max_pool(const float *in, int iw, int ih, int c, int k, int s, float *out)
@@ -138,166 +288,254 @@ static void max_pool(const float *in, int iw, int ih, int c, int k, int s, float
     }
 }
 
-static void relu(float *x, size_t n)
+/* PyTorch's bilinear resize, align_corners = False, size given (not scale),
+ * from dense (c, ih, iw) to the rows [y0, y1) of a map. */
+typedef struct resize_job {
+    const float *in;
+    int iw, ih;
+    const rfdn_fmap *out;
+} resize_job;
+
+static void resize_rows(void *arg, int y0, int y1)
 {
-    for (size_t i = 0; i < n; i++)
-        x[i] = x[i] < 0.0f ? 0.0f : x[i];
+    const resize_job *j = arg;
+    const int iw = j->iw, ih = j->ih, ow = j->out->w, oh = j->out->h;
+    const float sy = (float)ih / oh, sx = (float)iw / ow;
+    for (int y = y0; y < y1; y++) {
+        float fy = ((float)y + 0.5f) * sy - 0.5f;
+        if (fy < 0)
+            fy = 0;
+        const int ya = (int)fy, yb = ya + (ya < ih - 1);
+        const float ly = fy - (float)ya, hy = 1.0f - ly;
+        for (int x = 0; x < ow; x++) {
+            float fx = ((float)x + 0.5f) * sx - 0.5f;
+            if (fx < 0)
+                fx = 0;
+            const int xa = (int)fx, xb = xa + (xa < iw - 1);
+            const float lx = fx - (float)xa, hx = 1.0f - lx;
+            for (int c = 0; c < j->out->c; c++) {
+                const float *p = j->in + (size_t)c * iw * ih;
+                j->out->p[(size_t)c * j->out->cs + (ptrdiff_t)y * j->out->rs + x] =
+                    hy * (hx * p[(size_t)ya * iw + xa] + lx * p[(size_t)ya * iw + xb]) +
+                    ly * (hx * p[(size_t)yb * iw + xa] + lx * p[(size_t)yb * iw + xb]);
+            }
+        }
+    }
 }
 
 /* out = f * sigmoid(conv4(up(c3) + conv_f(conv1(f)))) */
-static void esa(const rfdn_block *b, float *S, const layout *L, const float *f, int w, int h,
-                float *out)
+static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out)
 {
-    const int fc = b->esa_conv1.cout, nf = b->esa_conv4.cout;
+    const rfdn_block *b = &ex->m->block[bi];
+    const int fc = b->esa_conv1.cout, w = M->f.w, h = M->f.h;
     int wc, hc, wp, hp;
     esa_dims(w, h, &wc, &hc, &wp, &hp);
-    float *c1_ = S + L->esa_a, *c3up = S + L->esa_b, *cf = S + L->esa_c;
-    float *c1 = S + L->esa_c1, *v = S + L->esa_v, *t1 = S + L->esa_t1, *t2 = S + L->esa_t2;
     const size_t small = (size_t)fc * wp * hp;
 
-    rfdn_conv2d_ref(&b->esa_conv1, f, w, h, c1_);
-    rfdn_conv2d_ref(&b->esa_conv2, c1_, w, h, c1);
-    max_pool(c1, wc, hc, fc, 7, 3, v);
-    rfdn_conv2d_ref(&b->esa_conv_max, v, wp, hp, t1);
-    relu(t1, small);
-    rfdn_conv2d_ref(&b->esa_conv3, t1, wp, hp, t2);
-    relu(t2, small);
-    rfdn_conv2d_ref(&b->esa_conv3_, t2, wp, hp, t1);
-    resize_bilinear(t1, wp, hp, fc, c3up, w, h);
-    rfdn_conv2d_ref(&b->esa_conv_f, c1_, w, h, cf);
-    add_inplace(c3up, cf, (size_t)fc * L->P);
-    rfdn_conv2d_ref(&b->esa_conv4, c3up, w, h, out);
-    for (size_t i = 0; i < (size_t)nf * L->P; i++)
-        out[i] = f[i] * sigmoidf(out[i]);
+    conv(ex, blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, RFDN_EP_NONE, NULL);
+    conv_s2(&b->esa_conv2, &M->c1_, M->c1, wc, hc);
+    max_pool(M->c1, wc, hc, fc, 7, 3, M->v);
+    rfdn_conv2d_ref(&b->esa_conv_max, M->v, wp, hp, M->t1);
+    relu(M->t1, small);
+    rfdn_conv2d_ref(&b->esa_conv3, M->t1, wp, hp, M->t2);
+    relu(M->t2, small);
+    rfdn_conv2d_ref(&b->esa_conv3_, M->t2, wp, hp, M->t1);
+    resize_job rj = {M->t1, wp, hp, &M->c3up};
+    par_rows(ex, h, resize_rows, &rj);
+    conv(ex, blk_pc(ex, bi, BLK_ESA_F), &M->c1_, &M->s, RFDN_EP_ADD, &M->c3up);
+    conv(ex, blk_pc(ex, bi, BLK_ESA4), &M->s, out, RFDN_EP_SIGMOID_MUL, &M->f);
 }
 
-/* out = f * sigmoid(du2(relu(du0(mean + std)))), statistics per channel */
-static void cca(const rfdn_block *b, const float *f, size_t P, float *out)
+typedef struct scale_job {
+    const rfdn_fmap *f, *out, *res; /* res: block input to add, or NULL */
+    const float *g;                 /* per-channel gain, or NULL */
+} scale_job;
+
+/* out = f * g[c] (+ res) over rows */
+static void scale_rows(void *arg, int y0, int y1)
+{
+    const scale_job *j = arg;
+    for (int c = 0; c < j->out->c; c++)
+        for (int y = y0; y < y1; y++) {
+            const float g = j->g ? j->g[c] : 1.0f;
+            const float *x = j->f->p + (size_t)c * j->f->cs + (ptrdiff_t)y * j->f->rs;
+            float *o = j->out->p + (size_t)c * j->out->cs + (ptrdiff_t)y * j->out->rs;
+            if (j->res) {
+                const float *r = j->res->p + (size_t)c * j->res->cs + (ptrdiff_t)y * j->res->rs;
+                for (int i = 0; i < j->out->w; i++)
+                    o[i] = x[i] * g + r[i];
+            } else {
+                for (int i = 0; i < j->out->w; i++)
+                    o[i] = x[i] * g;
+            }
+        }
+}
+
+/* out = f * sigmoid(du2(relu(du0(mean + std)))) (+ x), statistics per
+ * channel in double precision, in a fixed order. */
+static void cca(const rfdn_exec *ex, const rfdn_block *b, const rfdn_fmap *f,
+                const rfdn_fmap *x, const rfdn_fmap *out)
 {
     const int nf = b->cca_du0.cin, nr = b->cca_du0.cout;
-    float stat[2 * 256 + 64] = {0}, *hid = stat + nf, *y = hid + nr;
+    const double P = (double)f->w * f->h;
+    float stat[2 * 256 + 64] = {0}, *hid = stat + nf, *g = hid + nr;
     for (int c = 0; c < nf; c++) {
-        const float *x = f + (size_t)c * P;
         double sum = 0, sq = 0;
-        for (size_t i = 0; i < P; i++)
-            sum += x[i];
-        const double mean = sum / (double)P;
-        for (size_t i = 0; i < P; i++)
-            sq += (x[i] - mean) * (x[i] - mean);
-        stat[c] = (float)(mean + sqrt(sq / (double)P));
+        for (int y = 0; y < f->h; y++) {
+            const float *r = f->p + (size_t)c * f->cs + (ptrdiff_t)y * f->rs;
+            for (int i = 0; i < f->w; i++)
+                sum += r[i];
+        }
+        const double mean = sum / P;
+        for (int y = 0; y < f->h; y++) {
+            const float *r = f->p + (size_t)c * f->cs + (ptrdiff_t)y * f->rs;
+            for (int i = 0; i < f->w; i++)
+                sq += (r[i] - mean) * (r[i] - mean);
+        }
+        stat[c] = (float)(mean + sqrt(sq / P));
     }
     rfdn_conv2d_ref(&b->cca_du0, stat, 1, 1, hid);
     relu(hid, (size_t)nr);
-    rfdn_conv2d_ref(&b->cca_du2, hid, 1, 1, y);
-    for (int c = 0; c < nf; c++) {
-        const float g = sigmoidf(y[c]);
-        const float *x = f + (size_t)c * P;
-        float *o = out + (size_t)c * P;
-        for (size_t i = 0; i < P; i++)
-            o[i] = x[i] * g;
+    rfdn_conv2d_ref(&b->cca_du2, hid, 1, 1, g);
+    for (int c = 0; c < nf; c++)
+        g[c] = sigmoidf(g[c]);
+    scale_job j = {f, out, ex->m->info.block_residual ? x : NULL, g};
+    par_rows(ex, f->h, scale_rows, &j);
+}
+
+static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
+                 const rfdn_fmap *out)
+{
+    const int dc = ex->m->info.nf / 2;
+    const rfdn_fmap d1 = rfdn_fmap_slice(&M->dcat, 0, dc), d2 = rfdn_fmap_slice(&M->dcat, dc, dc);
+    const rfdn_fmap d3 = rfdn_fmap_slice(&M->dcat, 2 * dc, dc);
+    const rfdn_fmap d4 = rfdn_fmap_slice(&M->dcat, 3 * dc, dc);
+    const rfdn_fmap *r1 = &M->ta, *r2 = &M->tb;
+
+    conv(ex, blk_pc(ex, bi, BLK_C1_D), x, &d1, RFDN_EP_LRELU, NULL);
+    conv(ex, blk_pc(ex, bi, BLK_C1_R), x, r1, RFDN_EP_ADD_LRELU, x);
+    conv(ex, blk_pc(ex, bi, BLK_C2_D), r1, &d2, RFDN_EP_LRELU, NULL);
+    conv(ex, blk_pc(ex, bi, BLK_C2_R), r1, r2, RFDN_EP_ADD_LRELU, r1);
+    conv(ex, blk_pc(ex, bi, BLK_C3_D), r2, &d3, RFDN_EP_LRELU, NULL);
+    conv(ex, blk_pc(ex, bi, BLK_C3_R), r2, r1, RFDN_EP_ADD_LRELU, r2); /* r3 in r1 */
+    conv(ex, blk_pc(ex, bi, BLK_C4), r1, &d4, RFDN_EP_LRELU, NULL);
+    conv(ex, blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, RFDN_EP_NONE, NULL);
+    if (ex->m->info.attention == RFDN_ATTENTION_ESA)
+        esa(ex, bi, M, out); /* E-RFDN has no block residual in MODELS.md */
+    else
+        cca(ex, &ex->m->block[bi], &M->f, x, out);
+    if (ex->m->info.attention == RFDN_ATTENTION_ESA && ex->m->info.block_residual) {
+        scale_job j = {out, out, x, NULL};
+        par_rows(ex, out->h, scale_rows, &j);
     }
 }
 
-/* r = lrelu(conv3x3(x) + x) */
-static void srb(const rfdn_conv *cv, const float *x, int w, int h, float *r)
+/* ------------------------------------------------------------------------ */
+/* Input and output */
+
+typedef struct io_job {
+    const rfdn_exec *ex;
+    const float *in;
+    float *out;
+    int w0, h0; /* unpadded size */
+    const maps *M;
+} io_job;
+
+/* planar input -> x map, replicate-padded at the bottom/right when the ESA
+ * needs it, scaled to the network's input range */
+static void input_rows(void *arg, int y0, int y1)
 {
-    const size_t n = (size_t)cv->cout * w * h;
-    rfdn_conv2d_ref(cv, x, w, h, r);
-    add_inplace(r, x, n);
-    rfdn_lrelu_ref(r, n);
+    const io_job *j = arg;
+    const rfdn_fmap *x = &j->M->x;
+    const float k = j->ex->m->info.input_range / 255.0f;
+    for (int c = 0; c < 3; c++)
+        for (int y = y0; y < y1; y++) {
+            const int sy = y < j->h0 ? y : j->h0 - 1;
+            const float *src = j->in + ((size_t)c * j->h0 + sy) * j->w0;
+            float *dst = x->p + (size_t)c * x->cs + (ptrdiff_t)y * x->rs;
+            for (int i = 0; i < x->w; i++)
+                dst[i] = src[i < j->w0 ? i : j->w0 - 1] * k;
+        }
 }
 
-/* d = lrelu(conv(x)) */
-static void distill(const rfdn_conv *cv, const float *x, int w, int h, float *d)
+/* pixel_shuffle(s) of the up map into planar output, cropped */
+static void shuffle_rows(void *arg, int y0, int y1)
 {
-    rfdn_conv2d_ref(cv, x, w, h, d);
-    rfdn_lrelu_ref(d, (size_t)cv->cout * w * h);
+    const io_job *j = arg;
+    const rfdn_fmap *up = &j->M->up;
+    const int s = j->ex->m->info.scale;
+    const float k = 255.0f / j->ex->m->info.input_range;
+    const size_t ow = (size_t)s * j->w0, oh = (size_t)s * j->h0;
+    for (int c = 0; c < 3; c++)
+        for (int y = y0; y < y1 && y < j->h0; y++)
+            for (int i = 0; i < s; i++)
+                for (int jj = 0; jj < s; jj++) {
+                    const float *u = up->p + (size_t)(c * s * s + i * s + jj) * up->cs +
+                                     (ptrdiff_t)y * up->rs;
+                    float *o = j->out + (size_t)c * ow * oh + ((size_t)y * s + i) * ow + jj;
+                    for (int xx = 0; xx < j->w0; xx++)
+                        o[(size_t)xx * s] = u[xx] * k;
+                }
 }
 
-static void rfdb(const rfdn_model *m, const rfdn_block *b, float *S, const layout *L,
-                 const float *x, int w, int h, float *out)
+static bool tick(const rfdn_exec *ex, const rfdn_run_hooks *hooks, uint64_t done,
+                 uint64_t total)
 {
-    const size_t P = L->P, dcP = (size_t)(m->info.nf / 2) * P, nfP = (size_t)m->info.nf * P;
-    float *dcat = S + L->dcat, *r1 = S + L->ta, *r2 = S + L->tb, *f = S + L->f;
-
-    distill(&b->c1_d, x, w, h, dcat);
-    srb(&b->c1_r, x, w, h, r1);
-    distill(&b->c2_d, r1, w, h, dcat + dcP);
-    srb(&b->c2_r, r1, w, h, r2);
-    distill(&b->c3_d, r2, w, h, dcat + 2 * dcP);
-    srb(&b->c3_r, r2, w, h, r1); /* r3 reuses r1's buffer */
-    distill(&b->c4, r1, w, h, dcat + 3 * dcP);
-    rfdn_conv2d_ref(&b->c5, dcat, w, h, f);
-    if (m->info.attention == RFDN_ATTENTION_ESA)
-        esa(b, S, L, f, w, h, out);
-    else
-        cca(b, f, P, out);
-    if (m->info.block_residual)
-        add_inplace(out, x, nfP);
+    return (hooks && hooks->tick && hooks->tick(hooks->user, done, total)) || stopped(ex);
 }
 
-static bool tick(const rfdn_run_hooks *hooks, uint64_t done, uint64_t total)
+rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0, int h0,
+                         float *out, const rfdn_run_hooks *hooks)
 {
-    return hooks && hooks->tick && hooks->tick(hooks->user, done, total);
-}
-
-rfdn_status rfdn_net_forward(const rfdn_model *m, float *S, const float *in, int w0, int h0,
-                             float *out, const rfdn_run_hooks *hooks)
-{
+    const rfdn_model *m = ex->m;
     const rfdn_model_info *info = &m->info;
-    const int s = info->scale, nf = info->nf;
+    const int nf = info->nf;
     const uint64_t total = rfdn_net_work_units(m);
     int w, h;
     padded_dims(m, w0, h0, &w, &h);
-    layout L;
-    make_layout(m, w, h, &L);
-    const size_t P = L.P, nfP = (size_t)nf * P;
+    maps M;
+    make_maps(m, w, h, S, &M);
+    const rfdn_fmap *all[] = {&M.x, &M.fea, &M.bout, &M.ta, &M.tb, &M.dcat, &M.f, &M.up};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        zero_halo(all[i]);
+    if (info->attention == RFDN_ATTENTION_ESA) {
+        zero_halo(&M.c1_);
+        zero_halo(&M.c3up);
+        zero_halo(&M.s);
+    }
 
-    /* Input, replicate-padded at the bottom/right when the ESA needs it. */
-    float *x = S + L.in;
-    for (int c = 0; c < 3; c++)
-        for (int y = 0; y < h; y++) {
-            const int sy = y < h0 ? y : h0 - 1;
-            for (int xx = 0; xx < w; xx++) {
-                const int sx = xx < w0 ? xx : w0 - 1;
-                x[(size_t)c * P + (size_t)y * w + xx] =
-                    in[(size_t)c * w0 * h0 + (size_t)sy * w0 + sx];
-            }
-        }
-    if (info->input_range != 255.0f)
-        for (size_t i = 0; i < 3 * P; i++)
-            x[i] *= info->input_range / 255.0f;
-
-    float *fea = S + L.fea, *bout = S + L.bout;
-    rfdn_conv2d_ref(&m->fea, x, w, h, fea);
-    if (tick(hooks, 1, total))
+    io_job io = {ex, in, out, w0, h0, &M};
+    par_rows(ex, h, input_rows, &io);
+    conv(ex, &ex->pc[0], &M.x, &M.fea, RFDN_EP_NONE, NULL);
+    if (tick(ex, hooks, 1, total))
         return RFDN_CANCELLED;
 
     for (int i = 0; i < info->blocks; i++) {
-        rfdb(m, &m->block[i], S, &L, i ? bout + (size_t)(i - 1) * nfP : fea, w, h,
-             bout + (size_t)i * nfP);
-        if (tick(hooks, (uint64_t)i + 2, total))
+        const rfdn_fmap bin = i ? rfdn_fmap_slice(&M.bout, (i - 1) * nf, nf) : M.fea;
+        const rfdn_fmap bo = rfdn_fmap_slice(&M.bout, i * nf, nf);
+        rfdb(ex, i, &M, &bin, &bo);
+        if (tick(ex, hooks, (uint64_t)i + 2, total))
             return RFDN_CANCELLED;
     }
 
-    float *fused = S + L.f, *lr = S + L.ta, *up = S + L.up;
-    distill(&m->c0, bout, w, h, fused);
-    rfdn_conv2d_ref(&m->lr, fused, w, h, lr);
-    add_inplace(lr, fea, nfP);
-    rfdn_conv2d_ref(&m->up, lr, w, h, up);
-
-    /* pixel_shuffle(s), cropped to the unpadded size */
-    const float out_scale = 255.0f / info->input_range;
-    const size_t ow = (size_t)s * w0, oh = (size_t)s * h0;
-    for (int c = 0; c < 3; c++)
-        for (int i = 0; i < s; i++)
-            for (int j = 0; j < s; j++) {
-                const float *u = up + (size_t)(c * s * s + i * s + j) * P;
-                for (int y = 0; y < h0; y++)
-                    for (int xx = 0; xx < w0; xx++)
-                        out[(size_t)c * ow * oh + ((size_t)y * s + i) * ow + (size_t)xx * s +
-                            j] = u[(size_t)y * w + xx] * out_scale;
-            }
-    tick(hooks, total, total);
+    const int nb = info->blocks * BLK_CONVS;
+    conv(ex, &ex->pc[nb + 1], &M.bout, &M.f, RFDN_EP_LRELU, NULL);   /* c.0 */
+    conv(ex, &ex->pc[nb + 2], &M.f, &M.ta, RFDN_EP_ADD, &M.fea);     /* LR_conv + fea */
+    conv(ex, &ex->pc[nb + 3], &M.ta, &M.up, RFDN_EP_NONE, NULL);     /* upsampler */
+    par_rows(ex, h0, shuffle_rows, &io);
+    if (stopped(ex))
+        return RFDN_CANCELLED;
+    tick(ex, hooks, total, total);
     return RFDN_OK;
+}
+
+rfdn_status rfdn_net_forward(const rfdn_model *m, float *S, const float *in, int w, int h,
+                             float *out, const rfdn_run_hooks *hooks)
+{
+    rfdn_exec ex;
+    if (!rfdn_exec_init(&ex, m, rfdn_kernels_select(0), NULL))
+        return RFDN_ERROR_NO_MEMORY;
+    rfdn_status st = rfdn_net_run(&ex, S, in, w, h, out, hooks);
+    rfdn_exec_free(&ex);
+    return st;
 }

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Portable convolution on feature maps (the reference for the SIMD kernels)
+ * and the weight packing they all share.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../internal.h"
+
+static inline float lrelu(float x)
+{
+    return x < 0.0f ? x * RFDN_LRELU_SLOPE : x;
+}
+
+void rfdn_conv_rows_c(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out, int y0,
+                      int y1, rfdn_epilogue ep, const rfdn_fmap *aux)
+{
+    const rfdn_conv *cv = pc->cv;
+    const int k = cv->k, pad = k / 2, w = out->w, kk = k * k;
+    for (int b = 0; b < pc->nblk; b++) {
+        const float *wb = pc->w + pc->blk_off[b];
+        const int n = pc->blk_n[b];
+        for (int j = 0; j < n; j++) {
+            const int co = pc->blk_co[b] + j;
+            for (int y = y0; y < y1; y++) {
+                float *o = out->p + (size_t)co * out->cs + (ptrdiff_t)y * out->rs;
+                for (int x = 0; x < w; x++)
+                    o[x] = cv->b[co];
+                for (int ci = 0; ci < cv->cin; ci++)
+                    for (int ky = 0; ky < k; ky++)
+                        for (int kx = 0; kx < k; kx++) {
+                            const float wv = wb[((size_t)ci * kk + ky * k + kx) * n + j];
+                            const float *ip = in->p + (size_t)ci * in->cs +
+                                              (ptrdiff_t)(y + ky - pad) * in->rs + (kx - pad);
+                            for (int x = 0; x < w; x++)
+                                o[x] += wv * ip[x];
+                        }
+                const float *a = aux ? aux->p + (size_t)co * aux->cs + (ptrdiff_t)y * aux->rs
+                                     : NULL;
+                switch (ep) {
+                case RFDN_EP_NONE:
+                    break;
+                case RFDN_EP_LRELU:
+                    for (int x = 0; x < w; x++)
+                        o[x] = lrelu(o[x]);
+                    break;
+                case RFDN_EP_ADD:
+                    for (int x = 0; x < w; x++)
+                        o[x] += a[x];
+                    break;
+                case RFDN_EP_ADD_LRELU:
+                    for (int x = 0; x < w; x++)
+                        o[x] = lrelu(o[x] + a[x]);
+                    break;
+                case RFDN_EP_SIGMOID_MUL:
+                    for (int x = 0; x < w; x++)
+                        o[x] = a[x] / (1.0f + expf(-o[x]));
+                    break;
+                }
+            }
+        }
+    }
+}
+
+bool rfdn_pconv_init(rfdn_pconv *pc, const rfdn_conv *cv, const rfdn_kernels *kern)
+{
+    memset(pc, 0, sizeof *pc);
+    pc->cv = cv;
+    const int bm = kern->block_max, kk = cv->k * cv->k;
+    /* as few blocks as possible, sizes as even as possible (50 = 6*5 + 5*4) */
+    int nblk = (cv->cout + bm - 1) / bm;
+    if (nblk > 64)
+        return false;
+    pc->w = rfdn_aligned_alloc(sizeof(float) * (size_t)cv->cout * cv->cin * kk);
+    if (!pc->w)
+        return false;
+    pc->nblk = nblk;
+    int co = 0;
+    size_t off = 0;
+    for (int b = 0; b < nblk; b++) {
+        const int n = cv->cout / nblk + (b < cv->cout % nblk);
+        pc->blk_co[b] = co;
+        pc->blk_n[b] = n;
+        pc->blk_off[b] = off;
+        for (int ci = 0; ci < cv->cin; ci++)
+            for (int t = 0; t < kk; t++)
+                for (int j = 0; j < n; j++)
+                    pc->w[off + ((size_t)ci * kk + t) * n + j] =
+                        cv->w[((size_t)(co + j) * cv->cin + ci) * kk + t];
+        off += (size_t)n * cv->cin * kk;
+        co += n;
+    }
+    return true;
+}
+
+void rfdn_pconv_free(rfdn_pconv *pc)
+{
+    rfdn_aligned_free(pc->w);
+    pc->w = NULL;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The SIMD convolution, written once for every vector ISA.  The including
+ * file defines the vector type and operations (VL floats per vector) and the
+ * register blocking (NMAX output channels x NV vectors of pixels), then
+ * includes this file, which defines the static function conv_rows() with the
+ * signature of rfdn_conv_rows_fn.
+ *
+ * Direct convolution as a small matrix product per row segment: for NV*VL
+ * consecutive output pixels of a row and a block of n output channels, the
+ * accumulators stay in registers while the input channels and the k*k taps
+ * stream past: each step loads NV pixel vectors (shifted by the tap) and
+ * broadcasts n weights for n*NV fused multiply-adds.  Pixels, not channels,
+ * fill the vectors, so channel counts like 50 or 25 waste nothing; only the
+ * right edge of a row uses masks.  The accumulation order (input channel,
+ * then tap row, then tap column) is that of the portable kernel.
+ *
+ * Required: V, M, VL, NMAX, NV, V_SET1, V_LOAD, V_LOADM, V_STORE, V_STOREM,
+ * V_FMA(a, b, c) = a * b + c, V_MUL, V_ADD, V_SUB, V_MAX, V_MIN, V_DIV,
+ * V_ROUND (to nearest), V_SCALE2(v, n) = v * 2^n (n integral, in a V), and
+ * MASK_OF(count) (the first `count` lanes, 0 <= count <= VL).
+ */
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* e^x, |relative error| < 2e-7 for x in [-87, 87] (Cephes' expf polynomial) */
+static ALWAYS_INLINE V v_exp(V x)
+{
+    x = V_MIN(V_MAX(x, V_SET1(-87.0f)), V_SET1(87.0f));
+    const V n = V_ROUND(V_MUL(x, V_SET1(1.44269504088896341f)));
+    V r = V_SUB(x, V_MUL(n, V_SET1(0.693359375f)));
+    r = V_SUB(r, V_MUL(n, V_SET1(-2.12194440e-4f)));
+    V p = V_SET1(1.9875691500E-4f);
+    p = V_FMA(p, r, V_SET1(1.3981999507E-3f));
+    p = V_FMA(p, r, V_SET1(8.3334519073E-3f));
+    p = V_FMA(p, r, V_SET1(4.1665795894E-2f));
+    p = V_FMA(p, r, V_SET1(1.6666665459E-1f));
+    p = V_FMA(p, r, V_SET1(5.0000001201E-1f));
+    p = V_FMA(p, V_MUL(r, r), V_ADD(r, V_SET1(1.0f)));
+    return V_SCALE2(p, n);
+}
+
+static ALWAYS_INLINE V epilogue(V o, rfdn_epilogue ep, const float *a, bool masked, M m)
+{
+    const V slope = V_SET1(RFDN_LRELU_SLOPE);
+    V av = V_SET1(0.0f);
+    if (ep != RFDN_EP_NONE && ep != RFDN_EP_LRELU)
+        av = masked ? V_LOADM(a, m) : V_LOAD(a);
+    switch (ep) {
+    case RFDN_EP_NONE:
+        return o;
+    case RFDN_EP_LRELU:
+        return V_MAX(o, V_MUL(o, slope));
+    case RFDN_EP_ADD:
+        return V_ADD(o, av);
+    case RFDN_EP_ADD_LRELU:
+        o = V_ADD(o, av);
+        return V_MAX(o, V_MUL(o, slope));
+    case RFDN_EP_SIGMOID_MUL:
+        return V_DIV(av, V_ADD(V_SET1(1.0f), v_exp(V_SUB(V_SET1(0.0f), o))));
+    }
+    return o;
+}
+
+/* One row segment of NV*VL pixels starting at x0, one block of N output
+ * channels from co0.  K, N and MASKED are constants after inlining. */
+static ALWAYS_INLINE void segment(const float *wb, const float *bias, const int K, const int N,
+                                  const bool MASKED, const M *mk, const rfdn_fmap *in,
+                                  const rfdn_fmap *out, int co0, int y, int x0,
+                                  rfdn_epilogue ep, const rfdn_fmap *aux)
+{
+    const int pad = K / 2, cin = in->c;
+    V acc[NMAX][NV];
+#pragma GCC unroll 8
+    for (int c = 0; c < N; c++)
+#pragma GCC unroll 8
+        for (int j = 0; j < NV; j++)
+            acc[c][j] = V_SET1(bias[c]);
+
+    /* The taps as offsets, one simple loop over (input channel, tap): a loop
+     * body the compiler keeps entirely in registers (unrolling the taps made
+     * GCC shuffle and spill the accumulators). */
+    ptrdiff_t toff[9];
+    for (int t = 0; t < K * K; t++)
+        toff[t] = (ptrdiff_t)(t / K) * in->rs + t % K;
+    const float *ib = in->p + (ptrdiff_t)(y - pad) * in->rs + (x0 - pad);
+    const float *wt = wb;
+    for (int ci = 0; ci < cin; ci++, ib += in->cs) {
+#pragma GCC unroll 1
+        for (int t = 0; t < K * K; t++, wt += N) {
+            const float *src = ib + toff[t];
+            V px[NV];
+#pragma GCC unroll 8
+            for (int j = 0; j < NV; j++)
+                px[j] = MASKED ? V_LOADM(src + j * VL, mk[j]) : V_LOAD(src + j * VL);
+#pragma GCC unroll 8
+            for (int c = 0; c < N; c++) {
+                const V wv = V_SET1(wt[c]);
+#pragma GCC unroll 8
+                for (int j = 0; j < NV; j++)
+                    acc[c][j] = V_FMA(wv, px[j], acc[c][j]);
+            }
+        }
+    }
+
+#pragma GCC unroll 8
+    for (int c = 0; c < N; c++) {
+        float *o = out->p + (size_t)(co0 + c) * out->cs + (ptrdiff_t)y * out->rs + x0;
+        const float *a =
+            aux ? aux->p + (size_t)(co0 + c) * aux->cs + (ptrdiff_t)y * aux->rs + x0 : NULL;
+#pragma GCC unroll 8
+        for (int j = 0; j < NV; j++) {
+            const V r =
+                epilogue(acc[c][j], ep, a ? a + j * VL : NULL, MASKED, MASKED ? mk[j] : mk[0]);
+            if (MASKED)
+                V_STOREM(o + j * VL, mk[j], r);
+            else
+                V_STORE(o + j * VL, r);
+        }
+    }
+}
+
+typedef void (*segment_fn)(const float *, const float *, const M *, const rfdn_fmap *,
+                           const rfdn_fmap *, int, int, int, rfdn_epilogue, const rfdn_fmap *);
+
+#define SEGMENT_FN(K, N, MASKED)                                                             \
+    static void seg_##K##_##N##_##MASKED(const float *wb, const float *bias, const M *mk,   \
+                                         const rfdn_fmap *in, const rfdn_fmap *out, int co0, \
+                                         int y, int x0, rfdn_epilogue ep,                    \
+                                         const rfdn_fmap *aux)                               \
+    {                                                                                        \
+        segment(wb, bias, K, N, MASKED, mk, in, out, co0, y, x0, ep, aux);                   \
+    }
+#define SEGMENT_ALL(N)                                                                       \
+    SEGMENT_FN(1, N, 0) SEGMENT_FN(1, N, 1) SEGMENT_FN(3, N, 0) SEGMENT_FN(3, N, 1)
+
+/* seg_table[k == 3][masked][n - 1] */
+#define SEG_ENTRY(K, MASKED, N) [K / 3][MASKED][N - 1] = seg_##K##_##N##_##MASKED,
+#define SEG_ENTRIES(N)                                                                       \
+    SEG_ENTRY(1, 0, N) SEG_ENTRY(1, 1, N) SEG_ENTRY(3, 0, N) SEG_ENTRY(3, 1, N)
+
+SEGMENT_ALL(1)
+SEGMENT_ALL(2)
+SEGMENT_ALL(3)
+SEGMENT_ALL(4)
+#if NMAX >= 5
+SEGMENT_ALL(5)
+#endif
+#if NMAX >= 6
+SEGMENT_ALL(6)
+#endif
+#if NMAX >= 7
+SEGMENT_ALL(7)
+#endif
+#if NMAX >= 8
+SEGMENT_ALL(8)
+#endif
+#if NMAX > 8
+#error "NMAX > 8: add segment functions"
+#endif
+
+static const segment_fn seg_table[2][2][NMAX] = {
+    SEG_ENTRIES(1) SEG_ENTRIES(2) SEG_ENTRIES(3) SEG_ENTRIES(4)
+#if NMAX >= 5
+    SEG_ENTRIES(5)
+#endif
+#if NMAX >= 6
+    SEG_ENTRIES(6)
+#endif
+#if NMAX >= 7
+    SEG_ENTRIES(7)
+#endif
+#if NMAX >= 8
+    SEG_ENTRIES(8)
+#endif
+};
+
+static void conv_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out, int y0,
+                      int y1, rfdn_epilogue ep, const rfdn_fmap *aux)
+{
+    const int w = out->w, step = NV * VL, k3 = pc->cv->k == 3;
+    for (int y = y0; y < y1; y++)
+        for (int x0 = 0; x0 < w; x0 += step) {
+            const int rem = w - x0;
+            const int masked = rem < step;
+            M mk[NV];
+            for (int j = 0; j < NV; j++) {
+                int c = rem - j * VL;
+                mk[j] = MASK_OF(c < 0 ? 0 : c > VL ? VL : c);
+            }
+            for (int b = 0; b < pc->nblk; b++) {
+                const int co0 = pc->blk_co[b];
+                seg_table[k3][masked][pc->blk_n[b] - 1](pc->w + pc->blk_off[b],
+                                                        pc->cv->b + co0, mk, in, out, co0, y,
+                                                        x0, ep, aux);
+            }
+        }
+}
