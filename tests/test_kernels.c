@@ -46,9 +46,9 @@ static void one(const rfdn_kernels *kern, int k, int cin, int cout, int w, int h
         b[i] = frand(-1, 1);
     cv.w = wt;
     cv.b = b;
-    static const rfdn_kernels c_kern = {"c", 8, rfdn_conv_rows_c};
+    static const rfdn_kernels c_kern = {"c", 8, rfdn_conv_rows_c, false};
     rfdn_pconv pk, pc;
-    CHECK(rfdn_pconv_init(&pk, &cv, kern) && rfdn_pconv_init(&pc, &cv, &c_kern), "pack");
+    CHECK(rfdn_pconv_init_full(&pk, &cv, kern) && rfdn_pconv_init(&pc, &cv, &c_kern), "pack");
 
     const size_t ni = rfdn_fmap_floats(cin, h, w), no = rfdn_fmap_floats(cout, h, w);
     float *ib = calloc(ni, 4), *ab = calloc(no, 4), *o1 = malloc(4 * no), *o2 = malloc(4 * no);

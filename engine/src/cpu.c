@@ -46,10 +46,10 @@ unsigned rfdn_cpu_detect(void)
 
 const rfdn_kernels *rfdn_kernels_select(unsigned mask)
 {
-    static const rfdn_kernels c = {"c", 8, rfdn_conv_rows_c};
+    static const rfdn_kernels c = {"c", 8, rfdn_conv_rows_c, false};
 #ifdef RFDN_HAVE_X86_KERNELS
-    static rfdn_kernels avx2 = {"avx2", 0, rfdn_conv_rows_avx2};
-    static rfdn_kernels avx512 = {"avx512", 0, rfdn_conv_rows_avx512};
+    static rfdn_kernels avx2 = {"avx2", 0, rfdn_conv_rows_avx2, false};
+    static rfdn_kernels avx512 = {"avx512", 0, rfdn_conv_rows_avx512, true};
     avx2.block_max = rfdn_avx2_block_max; /* same value on every call */
     avx512.block_max = rfdn_avx512_block_max;
 #endif

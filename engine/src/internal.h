@@ -116,7 +116,17 @@ typedef struct rfdn_pconv {
     int blk_n[64];  /* channels in it */
     float *w;       /* packed weights, block after block */
     size_t blk_off[64];
+    /* The Winograd F(2x2, 3x3) form of a 3x3 convolution, for kernels that
+     * have one: for each of the 16 points of a transformed 4x4 tile, a 1x1
+     * convolution from cin to cout over the tiles.  NULL when not used. */
+    struct rfdn_pconv *wino; /* 16 */
+    rfdn_conv *wino_cv;      /* 16, their weights G g G^T and zero biases */
+    float *wino_w;
 } rfdn_pconv;
+
+/* Winograd is used for 3x3 convolutions with channel counts in this range. */
+#define RFDN_WINO_MIN_CIN 8
+#define RFDN_WINO_MAX_C 64
 
 /* Computes output rows [y0, y1) of a 1x1 or 3x3 (stride 1, padding k/2)
  * convolution, all output channels, and applies the epilogue. */
@@ -128,6 +138,7 @@ typedef struct rfdn_kernels {
     const char *name; /* "c", "avx2", "avx512" */
     int block_max;    /* output channels per packed block */
     rfdn_conv_rows_fn conv_rows;
+    bool winograd;    /* 3x3 convolutions through Winograd F(2x2, 3x3) */
 } rfdn_kernels;
 
 void rfdn_conv_rows_c(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out, int y0,
@@ -143,8 +154,10 @@ unsigned rfdn_cpu_detect(void);
 /* The best kernels for `mask` (further limited by RFDN_CPU_MASK). */
 const rfdn_kernels *rfdn_kernels_select(unsigned mask);
 
-/* Packs cv for kernels k.  Returns false when memory runs out. */
+/* Packs cv for kernels k (direct form only).  Returns false when memory
+ * runs out.  rfdn_pconv_init_full adds the Winograd form where k uses it. */
 bool rfdn_pconv_init(rfdn_pconv *pc, const rfdn_conv *cv, const rfdn_kernels *k);
+bool rfdn_pconv_init_full(rfdn_pconv *pc, const rfdn_conv *cv, const rfdn_kernels *k);
 void rfdn_pconv_free(rfdn_pconv *pc);
 
 /* ------------------------------------------------------------------------ */

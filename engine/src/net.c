@@ -54,7 +54,7 @@ bool rfdn_exec_init(rfdn_exec *ex, const rfdn_model *m, const rfdn_kernels *k, r
         const rfdn_conv *cv = pconv_source(m, i);
         if (!cv->w) /* the attention this model does not have */
             continue;
-        if (!rfdn_pconv_init(&ex->pc[i], cv, k)) {
+        if (!rfdn_pconv_init_full(&ex->pc[i], cv, k)) {
             rfdn_exec_free(ex);
             return false;
         }
