@@ -32,17 +32,7 @@ typedef __m256i M;
                          _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23)))
 #define MASK_OF(n)                                                                           \
     _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
-/* even and odd elements of the 16 floats a:b; interleaving e and o back */
-#define V_EVEN(a, b)                                                                         \
-    _mm256_castpd_ps(_mm256_permute4x64_pd(                                                  \
-        _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0))), 0xd8))
-#define V_ODD(a, b)                                                                          \
-    _mm256_castpd_ps(_mm256_permute4x64_pd(                                                  \
-        _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))), 0xd8))
-#define V_ZIP_LO(e, o)                                                                       \
-    _mm256_permute2f128_ps(_mm256_unpacklo_ps(e, o), _mm256_unpackhi_ps(e, o), 0x20)
-#define V_ZIP_HI(e, o)                                                                       \
-    _mm256_permute2f128_ps(_mm256_unpacklo_ps(e, o), _mm256_unpackhi_ps(e, o), 0x31)
+/* No V_EVEN etc.: no Winograd path (see cpu.c). */
 
 #include "conv_simd.h"
 

@@ -18,10 +18,10 @@
  * Required: V, M, VL, NMAX, NV, V_SET1, V_LOAD, V_LOADM, V_STORE, V_STOREM,
  * V_FMA(a, b, c) = a * b + c, V_MUL, V_ADD, V_SUB, V_MAX, V_MIN, V_DIV,
  * V_ROUND (to nearest), V_SCALE2(v, n) = v * 2^n (n integral, in a V),
- * MASK_OF(count) (the first `count` lanes, 0 <= count <= VL), and for the
- * Winograd path V_EVEN(a, b) / V_ODD(a, b) (the even / odd elements of the
- * 2*VL floats a:b) and V_ZIP_LO(e, o) / V_ZIP_HI(e, o) (e0 o0 e1 o1 ...: the
- * first and the second VL floats).
+ * MASK_OF(count) (the first `count` lanes, 0 <= count <= VL).  Defining
+ * V_EVEN(a, b) / V_ODD(a, b) (the even / odd elements of the 2*VL floats a:b)
+ * and V_ZIP_LO(e, o) / V_ZIP_HI(e, o) (e0 o0 e1 o1 ...: the first and the
+ * second VL floats) adds the Winograd path.
  */
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
@@ -200,6 +200,7 @@ static void conv_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap
         }
 }
 
+#ifdef V_EVEN
 /* ------------------------------------------------------------------------ */
 /* Winograd F(2x2, 3x3): each 2x2 output tile from a 4x4 input tile with 16
  * multiplications per channel pair instead of 36.  Tiles are anchored at
@@ -317,11 +318,16 @@ static void wino_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap
     }
 }
 
+#endif
+
 static void conv_rows_any(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out,
                           int y0, int y1, rfdn_epilogue ep, const rfdn_fmap *aux)
 {
-    if (pc->wino)
+#ifdef V_EVEN
+    if (pc->wino) {
         wino_rows(pc, in, out, y0, y1, ep, aux);
-    else
-        conv_rows(pc, in, out, y0, y1, ep, aux);
+        return;
+    }
+#endif
+    conv_rows(pc, in, out, y0, y1, ep, aux);
 }
