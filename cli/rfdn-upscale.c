@@ -52,6 +52,8 @@ static void usage(FILE *f)
             "  -o, --output FILE       output image (.png, .jpg or .jpeg)\n"
             "  -a, --alpha MODE        alpha upscaling: network (default) or bicubic\n"
             "  -t, --threads N         worker threads (0 = all cores)\n"
+            "  -T, --tile N            tile edge in input pixels (0 = automatic)\n"
+            "  -M, --memory MIB        scratch memory budget in MiB (default 1024)\n"
             "  -y, --overwrite         replace OUTPUT if it exists (never an input)\n"
             "  -q, --quiet             print nothing but errors\n"
             "  -h, --help              this help\n"
@@ -466,6 +468,8 @@ int main(int argc, char **argv)
         {"output", required_argument, 0, 'o'},
         {"alpha", required_argument, 0, 'a'},
         {"threads", required_argument, 0, 't'},
+        {"tile", required_argument, 0, 'T'},
+        {"memory", required_argument, 0, 'M'},
         {"overwrite", no_argument, 0, 'y'},
         {"quiet", no_argument, 0, 'q'},
         {"check-lr", required_argument, 0, 'L'},
@@ -478,7 +482,7 @@ int main(int argc, char **argv)
     rfdn_settings settings;
     rfdn_settings_default(&settings);
     int c;
-    while ((c = getopt_long(argc, argv, "m:o:a:t:yqhV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:o:a:t:T:M:yqhV", opts, NULL)) != -1) {
         switch (c) {
         case 'm':
             model_path = optarg;
@@ -504,6 +508,21 @@ int main(int argc, char **argv)
                 return 2;
             }
             settings.threads = (int)v;
+            break;
+        }
+        case 'T':
+        case 'M': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > (c == 'T' ? 1000000 : 1048576) || (c == 'M' && v == 0)) {
+                fprintf(stderr, PROG ": --%s must be a number %s\n", c == 'T' ? "tile" : "memory",
+                        c == 'T' ? "from 0 to 1000000" : "of MiB from 1 to 1048576");
+                return 2;
+            }
+            if (c == 'T')
+                settings.tile_size = (int)v;
+            else
+                settings.memory_budget = (size_t)v << 20;
             break;
         }
         case 'y':

@@ -81,6 +81,26 @@ def main():
                 print("FAIL: %s x4 %.4f dB / %.4f, expected %.4f / %.4f"
                       % (name, psnr, ssim, want_psnr, want_ssim))
                 failures += 1
+        # Seams: Set14 images upscaled with forced 96-pixel tiles must match
+        # the whole-image result to 1 level, PSNR >= 60 dB (two images, which
+        # tile 2 x 2, to keep the sanitizer build's time reasonable).
+        lr_dir = os.path.join(SHARED, "datasets", "eval", "Set14", "LR_x4")
+        if os.path.isdir(lr_dir):
+            from PIL import Image
+            for name in ("baboon.png", "zebra.png"):
+                outs = []
+                for tile in ("0", "96"):
+                    o = os.path.join(tmp, "%s-%s.png" % (name, tile))
+                    subprocess.run([cli, "-q", "--tile", tile, "--model-file", model,
+                                    os.path.join(lr_dir, name), "-o", o], check=True)
+                    outs.append(np.asarray(Image.open(o), dtype=np.float64))
+                d = np.abs(outs[0] - outs[1])
+                mse = (d ** 2).mean()
+                psnr = 10 * np.log10(255.0 ** 2 / mse) if mse else float("inf")
+                print("tile 96 vs whole, %s: max diff %.0f, PSNR %.2f dB" % (name, d.max(), psnr))
+                if d.max() > 1 or psnr < 60:
+                    print("FAIL: visible tile seams")
+                    failures += 1
     return 1 if failures else 0
 
 

@@ -230,25 +230,82 @@ rfdn_status rfdn_output_size(const rfdn_model *m, int w, int h, int *ow, int *oh
     return RFDN_OK;
 }
 
-/* Floats of scratch a run needs: the network's own, plus planar input and
- * output images, plus an alpha plane in and out.  0 on overflow. */
-static size_t run_floats(const rfdn_model *m, int w, int h)
+/* Floats of scratch one tile of tw x th input pixels needs: the network's
+ * own, plus planar input and output, plus an alpha plane in and out.  0 on
+ * overflow. */
+static size_t tile_floats(const rfdn_model *m, int tw, int th)
 {
-    const size_t P = (size_t)w * h, s2 = (size_t)m->info.scale * m->info.scale;
-    const size_t net = rfdn_net_scratch_floats(m, w, h);
+    const size_t P = (size_t)tw * th, s2 = (size_t)m->info.scale * m->info.scale;
+    const size_t net = rfdn_net_scratch_floats(m, tw, th);
     const size_t planes = 3 * P + 3 * s2 * P + P + s2 * P;
     if (net > SIZE_MAX / 8 || planes > SIZE_MAX / 8 - net)
         return 0;
     return net + planes;
 }
 
+/* Context each side of a tile: a multiple of RFDN_TILE_ALIGN.  ESA's pooled
+ * branch sees far (its 7x7 max-pool on the stride-2 map, then three 3x3
+ * convolutions on the pooled map); CCA's blocks only through 3x3
+ * convolutions, its channel statistics being taken per tile. */
+static int tile_halo(const rfdn_model *m)
+{
+    return m->info.attention == RFDN_ATTENTION_ESA ? 48 : 24;
+}
+
+typedef struct tile_plan {
+    int core;  /* core edge, a multiple of RFDN_TILE_ALIGN; 0: whole image */
+    int halo;
+    int nx, ny;
+    size_t floats; /* scratch for the largest tile */
+} tile_plan;
+
+static bool plan_tiles(const rfdn_context *ctx, int w, int h, tile_plan *tp)
+{
+    const rfdn_model *m = ctx->model;
+    const size_t budget = ctx->settings.memory_budget / sizeof(float);
+    memset(tp, 0, sizeof *tp);
+    tp->nx = tp->ny = 1;
+    int core = ctx->settings.tile_size;
+    if (core == 0) {
+        tp->floats = tile_floats(m, w, h);
+        if (tp->floats && tp->floats <= budget)
+            return true; /* the whole image at once: nothing to stitch */
+        /* the largest core whose tile fits the budget */
+        int lo = RFDN_TILE_ALIGN, hi = (w > h ? w : h) + RFDN_TILE_ALIGN;
+        while (hi - lo > RFDN_TILE_ALIGN) {
+            const int mid = (lo + hi) / 2 / RFDN_TILE_ALIGN * RFDN_TILE_ALIGN;
+            const int e = mid + 2 * tile_halo(m);
+            const size_t f = tile_floats(m, e, e);
+            if (f && f <= budget)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        core = lo;
+    }
+    core = (core + RFDN_TILE_ALIGN - 1) / RFDN_TILE_ALIGN * RFDN_TILE_ALIGN;
+    if (core >= w && core >= h) {
+        tp->floats = tile_floats(m, w, h);
+        return tp->floats != 0;
+    }
+    tp->core = core;
+    tp->halo = tile_halo(m);
+    tp->nx = (w + core - 1) / core;
+    tp->ny = (h + core - 1) / core;
+    const int tw = core + 2 * tp->halo < w ? core + 2 * tp->halo : w;
+    const int th = core + 2 * tp->halo < h ? core + 2 * tp->halo : h;
+    tp->floats = tile_floats(m, tw, th);
+    return tp->floats != 0;
+}
+
 size_t rfdn_context_memory_needed(const rfdn_context *ctx, int w, int h)
 {
     int ow, oh;
-    if (!ctx || rfdn_output_size(ctx->model, w, h, &ow, &oh) != RFDN_OK)
+    tile_plan tp;
+    if (!ctx || rfdn_output_size(ctx->model, w, h, &ow, &oh) != RFDN_OK ||
+        !plan_tiles(ctx, w, h, &tp) || tp.floats > SIZE_MAX / sizeof(float))
         return 0;
-    size_t n = run_floats(ctx->model, w, h);
-    return n > SIZE_MAX / sizeof(float) ? 0 : n * sizeof(float);
+    return tp.floats * sizeof(float);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -316,52 +373,70 @@ static inline void write_sample(const rfdn_image *im, int x, int y, int c, float
     }
 }
 
-/* Colour planes (gray replicated) into rgb[3][P]; alpha into a[P].  Returns
- * true when there is an alpha channel that is not fully opaque. */
-static bool read_planes(const rfdn_image *im, float *rgb, float *a)
+/* A rectangle of an image: colour planes (gray replicated) into rgb[3][P]
+ * and alpha (if any) into a[P], P = rw * rh. */
+static void read_planes(const rfdn_image *im, int x0, int y0, int rw, int rh, float *rgb,
+                        float *a)
 {
-    const int w = im->width, h = im->height, nc = im->channels;
+    const int nc = im->channels;
     const bool gray = nc <= 2, has_alpha = nc == 2 || nc == 4;
-    const size_t P = (size_t)w * h;
-    bool translucent = false;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            const size_t p = (size_t)y * w + x;
+    const size_t P = (size_t)rw * rh;
+    for (int y = 0; y < rh; y++)
+        for (int x = 0; x < rw; x++) {
+            const size_t p = (size_t)y * rw + x;
             for (int c = 0; c < 3; c++)
-                rgb[c * P + p] = read_sample(im, x, y, gray ? 0 : c);
-            if (has_alpha) {
-                a[p] = read_sample(im, x, y, nc - 1);
-                translucent |= a[p] < 255.0f;
-            }
+                rgb[c * P + p] = read_sample(im, x0 + x, y0 + y, gray ? 0 : c);
+            if (has_alpha)
+                a[p] = read_sample(im, x0 + x, y0 + y, nc - 1);
         }
-    return translucent;
 }
 
-static void write_colour(const rfdn_image *im, const float *rgb)
+/* Whether the image has an alpha channel that is not fully opaque. */
+static bool translucent(const rfdn_image *im)
 {
-    const int w = im->width, h = im->height, nc = im->channels;
-    const size_t P = (size_t)w * h;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            const size_t p = (size_t)y * w + x;
+    if (im->channels != 2 && im->channels != 4)
+        return false;
+    for (int y = 0; y < im->height; y++)
+        for (int x = 0; x < im->width; x++)
+            if (read_sample(im, x, y, im->channels - 1) < 255.0f)
+                return true;
+    return false;
+}
+
+/* Where a tile's result goes: the output rectangle (ox, oy, ow, oh) comes
+ * from the tile's planes (width pw, height ph) at (sx, sy). */
+typedef struct out_rect {
+    int ox, oy, ow, oh;
+    int sx, sy, pw, ph;
+} out_rect;
+
+static void write_colour(const rfdn_image *im, const float *rgb, const out_rect *r)
+{
+    const int nc = im->channels;
+    const size_t P = (size_t)r->pw * r->ph;
+    for (int y = 0; y < r->oh; y++)
+        for (int x = 0; x < r->ow; x++) {
+            const size_t p = (size_t)(r->sy + y) * r->pw + (size_t)(r->sx + x);
             if (nc <= 2)
-                write_sample(im, x, y, 0, (rgb[p] + rgb[P + p] + rgb[2 * P + p]) / 3.0f);
+                write_sample(im, r->ox + x, r->oy + y, 0,
+                             (rgb[p] + rgb[P + p] + rgb[2 * P + p]) / 3.0f);
             else
                 for (int c = 0; c < 3; c++)
-                    write_sample(im, x, y, c, rgb[c * P + p]);
+                    write_sample(im, r->ox + x, r->oy + y, c, rgb[c * P + p]);
         }
 }
 
-/* The alpha channel (if the image has one) from a[P], or opaque when a is
- * NULL. */
-static void write_alpha(const rfdn_image *im, const float *a)
+/* The alpha channel (if the image has one) from a (planes as in r), or
+ * opaque when a is NULL. */
+static void write_alpha(const rfdn_image *im, const float *a, const out_rect *r)
 {
-    const int w = im->width, h = im->height, nc = im->channels;
+    const int nc = im->channels;
     if (nc != 2 && nc != 4)
         return;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            write_sample(im, x, y, nc - 1, a ? a[(size_t)y * w + x] : 255.0f);
+    for (int y = 0; y < r->oh; y++)
+        for (int x = 0; x < r->ow; x++)
+            write_sample(im, r->ox + x, r->oy + y, nc - 1,
+                         a ? a[(size_t)(r->sy + y) * r->pw + (size_t)(r->sx + x)] : 255.0f);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -443,49 +518,69 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
                          in->channels);
 
     const int w = in->width, h = in->height;
-    const size_t P = (size_t)w * h, s2 = (size_t)s * s;
-    const size_t need = run_floats(m, w, h);
-    if (!need || need > SIZE_MAX / sizeof(float))
+    tile_plan tp;
+    if (!plan_tiles(ctx, w, h, &tp) || tp.floats > SIZE_MAX / sizeof(float))
         return set_error(ctx, RFDN_ERROR_TOO_LARGE, "input of %d x %d pixels is too large", w,
                          h);
-    if (!ensure_scratch(ctx, need))
+    if (!ensure_scratch(ctx, tp.floats))
         return set_error(ctx, RFDN_ERROR_NO_MEMORY,
                          "out of memory: a %d x %d input needs %.0f MiB of scratch memory", w,
-                         h, (double)need * sizeof(float) / 1048576.0);
+                         h, (double)tp.floats * sizeof(float) / 1048576.0);
 
-    float *S = ctx->scratch;
-    float *net = S, *rgb_in = S + rfdn_net_scratch_floats(m, w, h);
-    float *rgb_out = rgb_in + 3 * P, *a_in = rgb_out + 3 * s2 * P, *a_out = a_in + P;
-
-    const bool translucent = read_planes(in, rgb_in, a_in);
-    const bool alpha_net = translucent && ctx->settings.alpha == RFDN_ALPHA_NETWORK;
-    const uint64_t units = rfdn_net_work_units(m);
+    const bool alpha = translucent(in);
+    const bool alpha_net = alpha && ctx->settings.alpha == RFDN_ALPHA_NETWORK;
+    const uint64_t units = rfdn_net_work_units(m), passes = alpha_net ? 2 : 1;
+    const int ntiles = tp.nx * tp.ny;
     /* last_ns = 0: the first tick reports at once, later ones are throttled */
-    run_state rs = {.ctx = ctx, .base = 0, .total = units * (alpha_net ? 2 : 1), .last_ns = 0};
+    run_state rs = {.ctx = ctx, .base = 0, .total = units * passes * (uint64_t)ntiles,
+                    .last_ns = 0};
     const rfdn_run_hooks hooks = {run_tick, &rs};
 
-    st = rfdn_net_run(&ctx->exec, net, rgb_in, w, h, rgb_out, &hooks);
-    if (st == RFDN_OK) {
-        write_colour(out, rgb_out);
+    for (int t = 0; t < ntiles && st == RFDN_OK; t++) {
+        /* the tile: its core, and the input it reads (core plus halo) */
+        const int core = tp.core ? tp.core : (w > h ? w : h);
+        const int cx0 = t % tp.nx * core, cy0 = t / tp.nx * core;
+        const int cx1 = cx0 + core < w ? cx0 + core : w, cy1 = cy0 + core < h ? cy0 + core : h;
+        const int ix0 = cx0 - tp.halo > 0 ? cx0 - tp.halo : 0;
+        const int iy0 = cy0 - tp.halo > 0 ? cy0 - tp.halo : 0;
+        const int ix1 = cx1 + tp.halo < w ? cx1 + tp.halo : w;
+        const int iy1 = cy1 + tp.halo < h ? cy1 + tp.halo : h;
+        const int tw = ix1 - ix0, th = iy1 - iy0;
+        const size_t P = (size_t)tw * th, s2 = (size_t)s * s;
+        float *S = ctx->scratch, *net = S, *rgb_in = S + rfdn_net_scratch_floats(m, tw, th);
+        float *rgb_out = rgb_in + 3 * P, *a_in = rgb_out + 3 * s2 * P, *a_out = a_in + P;
+        const rfdn_region reg = {ix0, iy0, w, h};
+        const rfdn_region *regp = ntiles > 1 ? &reg : NULL;
+        const out_rect r = {s * cx0, s * cy0, s * (cx1 - cx0), s * (cy1 - cy0),
+                            s * (cx0 - ix0), s * (cy0 - iy0), s * tw, s * th};
+
+        read_planes(in, ix0, iy0, tw, th, rgb_in, a_in);
+        rs.base = (uint64_t)t * units * passes;
+        st = rfdn_net_run(&ctx->exec, net, rgb_in, tw, th, rgb_out, regp, &hooks);
+        if (st != RFDN_OK)
+            break;
+        write_colour(out, rgb_out, &r);
         if (alpha_net) {
             /* The alpha plane through the network as a gray image; the mean
              * of the three output planes is the new alpha.  The colour
              * planes are free for it now. */
             for (int c = 0; c < 3; c++)
                 memcpy(rgb_in + c * P, a_in, P * sizeof(float));
-            rs.base = units;
-            st = rfdn_net_run(&ctx->exec, net, rgb_in, w, h, rgb_out, &hooks);
+            rs.base += units;
+            st = rfdn_net_run(&ctx->exec, net, rgb_in, tw, th, rgb_out, regp, &hooks);
+            if (st != RFDN_OK)
+                break;
             const size_t oP = s2 * P;
             for (size_t i = 0; i < oP; i++)
                 a_out[i] = (rgb_out[i] + rgb_out[oP + i] + rgb_out[2 * oP + i]) / 3.0f;
-        } else if (translucent) {
-            rfdn_bicubic_upscale(a_in, w, h, s, a_out);
+        } else if (alpha) {
+            rfdn_bicubic_upscale(a_in, tw, th, s, a_out);
         }
+        write_alpha(out, alpha ? a_out : NULL, &r);
     }
     if (st == RFDN_CANCELLED)
         return set_error(ctx, RFDN_CANCELLED, "cancelled");
     if (st != RFDN_OK)
         return set_error(ctx, st, "%s", rfdn_status_string(st));
-    write_alpha(out, translucent ? a_out : NULL);
     return RFDN_OK;
 }

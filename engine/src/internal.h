@@ -195,15 +195,27 @@ typedef struct rfdn_exec {
 bool rfdn_exec_init(rfdn_exec *ex, const rfdn_model *m, const rfdn_kernels *k, rfdn_pool *pool);
 void rfdn_exec_free(rfdn_exec *ex);
 
+/* Where a tile lies in the whole image (input pixels): x and y of its
+ * top-left corner, multiples of RFDN_TILE_ALIGN, and the image's size. */
+typedef struct rfdn_region {
+    int x, y, full_w, full_h;
+} rfdn_region;
+
+/* ESA's stride-2 convolution and stride-3 max-pool make a 6-pixel grid;
+ * tiles start on it so that their pooled cells are the whole image's. */
+#define RFDN_TILE_ALIGN 6
+
 /* Floats of scratch memory rfdn_net_forward needs for an h x w input. */
 size_t rfdn_net_scratch_floats(const rfdn_model *m, int w, int h);
 
 /* Runs the network: `in` is 3 x h x w planar in the [0, 255] range; `out`
  * is 3 x (s*h) x (s*w) planar, before the final clamp.  `scratch` holds
- * rfdn_net_scratch_floats(m, w, h) floats.  Returns RFDN_OK or RFDN_CANCELLED
- * (when hooks->tick asked to stop). */
+ * rfdn_net_scratch_floats(m, w, h) floats.  `region`: NULL for a whole
+ * image, else the tile's place in it (ESA then resamples on the whole
+ * image's grid).  Returns RFDN_OK or RFDN_CANCELLED (when hooks->tick asked
+ * to stop or the exec's stop flag is set). */
 rfdn_status rfdn_net_run(const rfdn_exec *ex, float *scratch, const float *in, int w, int h,
-                         float *out, const rfdn_run_hooks *hooks);
+                         float *out, const rfdn_region *region, const rfdn_run_hooks *hooks);
 
 /* The same with portable kernels on one thread (tests, tools). */
 rfdn_status rfdn_net_forward(const rfdn_model *m, float *scratch, const float *in, int w, int h,

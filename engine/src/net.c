@@ -289,30 +289,61 @@ static void max_pool(const float *in, int iw, int ih, int c, int k, int s, float
 }
 
 /* PyTorch's bilinear resize, align_corners = False, size given (not scale),
- * from dense (c, ih, iw) to the rows [y0, y1) of a map. */
+ * from dense (c, ih, iw) to the rows [y0, y1) of a map.
+ *
+ * For a tile of a larger image (`reg`), the sample positions are those of
+ * the whole image's resize: the whole image's pooled map is what the tile's
+ * would be if the tile covered everything, and the tile's origin lies on the
+ * pooled grid (a multiple of 6 pixels), so pooled cell k of the whole image
+ * is cell k - origin / 6 of the tile's. */
 typedef struct resize_job {
     const float *in;
     int iw, ih;
     const rfdn_fmap *out;
+    const rfdn_region *reg;
 } resize_job;
+
+/* Source index pair and weight of output position x for one axis. */
+static void bilinear_axis(int x, int in_len, int out_len, int origin, int full_out,
+                          int local_len, int *a, int *b, float *l)
+{
+    int full_in = in_len;
+    if (full_out) { /* the whole image's geometry along this axis */
+        int wc = (full_out - 3) / 2 + 1;
+        full_in = (wc - 7) / 3 + 1;
+        out_len = full_out;
+        x += origin;
+    }
+    float f = ((float)x + 0.5f) * ((float)full_in / (float)out_len) - 0.5f;
+    if (f < 0)
+        f = 0;
+    int ia = (int)f, ib = ia + (ia < full_in - 1);
+    *l = f - (float)ia;
+    if (full_out) {
+        ia -= origin / 6;
+        ib -= origin / 6;
+        ia = ia < 0 ? 0 : ia >= local_len ? local_len - 1 : ia;
+        ib = ib < 0 ? 0 : ib >= local_len ? local_len - 1 : ib;
+    }
+    *a = ia;
+    *b = ib;
+}
 
 static void resize_rows(void *arg, int y0, int y1)
 {
     const resize_job *j = arg;
     const int iw = j->iw, ih = j->ih, ow = j->out->w, oh = j->out->h;
-    const float sy = (float)ih / oh, sx = (float)iw / ow;
+    const rfdn_region *r = j->reg;
     for (int y = y0; y < y1; y++) {
-        float fy = ((float)y + 0.5f) * sy - 0.5f;
-        if (fy < 0)
-            fy = 0;
-        const int ya = (int)fy, yb = ya + (ya < ih - 1);
-        const float ly = fy - (float)ya, hy = 1.0f - ly;
+        int ya, yb;
+        float ly;
+        bilinear_axis(y, ih, oh, r ? r->y : 0, r ? r->full_h : 0, ih, &ya, &yb, &ly);
+        const float hy = 1.0f - ly;
         for (int x = 0; x < ow; x++) {
-            float fx = ((float)x + 0.5f) * sx - 0.5f;
-            if (fx < 0)
-                fx = 0;
-            const int xa = (int)fx, xb = xa + (xa < iw - 1);
-            const float lx = fx - (float)xa, hx = 1.0f - lx;
+            int xa, xb;
+            float lx;
+            bilinear_axis(x, iw, ow, r ? r->x : 0, r ? r->full_w : 0, iw, &xa, &xb, &lx);
+            const float hx = 1.0f - lx;
             for (int c = 0; c < j->out->c; c++) {
                 const float *p = j->in + (size_t)c * iw * ih;
                 j->out->p[(size_t)c * j->out->cs + (ptrdiff_t)y * j->out->rs + x] =
@@ -324,7 +355,8 @@ static void resize_rows(void *arg, int y0, int y1)
 }
 
 /* out = f * sigmoid(conv4(up(c3) + conv_f(conv1(f)))) */
-static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out)
+static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out,
+                const rfdn_region *reg)
 {
     const rfdn_block *b = &ex->m->block[bi];
     const int fc = b->esa_conv1.cout, w = M->f.w, h = M->f.h;
@@ -340,7 +372,7 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
     rfdn_conv2d_ref(&b->esa_conv3, M->t1, wp, hp, M->t2);
     relu(M->t2, small);
     rfdn_conv2d_ref(&b->esa_conv3_, M->t2, wp, hp, M->t1);
-    resize_job rj = {M->t1, wp, hp, &M->c3up};
+    resize_job rj = {M->t1, wp, hp, &M->c3up, reg};
     par_rows(ex, h, resize_rows, &rj);
     conv(ex, blk_pc(ex, bi, BLK_ESA_F), &M->c1_, &M->s, RFDN_EP_ADD, &M->c3up);
     conv(ex, blk_pc(ex, bi, BLK_ESA4), &M->s, out, RFDN_EP_SIGMOID_MUL, &M->f);
@@ -404,7 +436,7 @@ static void cca(const rfdn_exec *ex, const rfdn_block *b, const rfdn_fmap *f,
 }
 
 static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
-                 const rfdn_fmap *out)
+                 const rfdn_fmap *out, const rfdn_region *reg)
 {
     const int dc = ex->m->info.nf / 2;
     const rfdn_fmap d1 = rfdn_fmap_slice(&M->dcat, 0, dc), d2 = rfdn_fmap_slice(&M->dcat, dc, dc);
@@ -421,7 +453,7 @@ static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
     conv(ex, blk_pc(ex, bi, BLK_C4), r1, &d4, RFDN_EP_LRELU, NULL);
     conv(ex, blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, RFDN_EP_NONE, NULL);
     if (ex->m->info.attention == RFDN_ATTENTION_ESA)
-        esa(ex, bi, M, out); /* E-RFDN has no block residual in MODELS.md */
+        esa(ex, bi, M, out, reg); /* E-RFDN has no block residual in MODELS.md */
     else
         cca(ex, &ex->m->block[bi], &M->f, x, out);
     if (ex->m->info.attention == RFDN_ATTENTION_ESA && ex->m->info.block_residual) {
@@ -485,7 +517,7 @@ static bool tick(const rfdn_exec *ex, const rfdn_run_hooks *hooks, uint64_t done
 }
 
 rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0, int h0,
-                         float *out, const rfdn_run_hooks *hooks)
+                         float *out, const rfdn_region *reg, const rfdn_run_hooks *hooks)
 {
     const rfdn_model *m = ex->m;
     const rfdn_model_info *info = &m->info;
@@ -513,7 +545,7 @@ rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0,
     for (int i = 0; i < info->blocks; i++) {
         const rfdn_fmap bin = i ? rfdn_fmap_slice(&M.bout, (i - 1) * nf, nf) : M.fea;
         const rfdn_fmap bo = rfdn_fmap_slice(&M.bout, i * nf, nf);
-        rfdb(ex, i, &M, &bin, &bo);
+        rfdb(ex, i, &M, &bin, &bo, reg);
         if (tick(ex, hooks, (uint64_t)i + 2, total))
             return RFDN_CANCELLED;
     }
@@ -535,7 +567,7 @@ rfdn_status rfdn_net_forward(const rfdn_model *m, float *S, const float *in, int
     rfdn_exec ex;
     if (!rfdn_exec_init(&ex, m, rfdn_kernels_select(0), NULL))
         return RFDN_ERROR_NO_MEMORY;
-    rfdn_status st = rfdn_net_run(&ex, S, in, w, h, out, hooks);
+    rfdn_status st = rfdn_net_run(&ex, S, in, w, h, out, NULL, hooks);
     rfdn_exec_free(&ex);
     return st;
 }

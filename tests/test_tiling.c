@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Seams: an image upscaled in tiles must match the same image upscaled whole.
+ *
+ *   test_tiling MODEL TILE MAX_DIFF MIN_PSNR
+ *
+ * Upscales a synthetic 8-bit RGBA image (texture, edges and a transparent
+ * region) whole and with TILE-pixel tiles, then with bicubic alpha, and
+ * checks that no sample differs by more than MAX_DIFF levels and that the
+ * PSNR between them is at least MIN_PSNR dB.  Also: the tile count shows in
+ * the progress total, and the scratch memory estimate shrinks with tiles.
+ */
+#include <math.h>
+
+#include "rfdn.h"
+#include "testutil.h"
+
+static int progress_total(void *user, uint64_t done, uint64_t total)
+{
+    (void)done;
+    *(uint64_t *)user = total;
+    return 0;
+}
+
+static void make_input(uint8_t *p, int w, int h)
+{
+    uint32_t r = 12345;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint8_t *q = p + ((size_t)y * w + x) * 4;
+            r = r * 1103515245u + 12345u;
+            const int noise = (int)(r >> 27) - 16;
+            const double v = 128 + 90 * sin(x * 0.21 + y * 0.05) * cos(y * 0.13 - x * 0.02);
+            for (int c = 0; c < 3; c++) {
+                int s = (int)v + noise + c * 20 + ((x / 17 + y / 13) % 2) * 40 - 20;
+                q[c] = (uint8_t)(s < 0 ? 0 : s > 255 ? 255 : s);
+            }
+            const double d = hypot(x - w * 0.6, y - h * 0.4);
+            q[3] = d < h * 0.3 ? 0 : d < h * 0.3 + 3 ? 128 : 255;
+        }
+}
+
+static int run(rfdn_model *m, int tile, rfdn_alpha_mode alpha, const rfdn_image *in,
+               const rfdn_image *out, uint64_t *total, size_t *mem)
+{
+    rfdn_settings st;
+    rfdn_settings_default(&st);
+    st.tile_size = tile;
+    st.alpha = alpha;
+    rfdn_context *ctx;
+    if (rfdn_context_create(m, &st, &ctx) != RFDN_OK)
+        return -1;
+    rfdn_context_set_progress(ctx, progress_total, total);
+    *mem = rfdn_context_memory_needed(ctx, in->width, in->height);
+    rfdn_status s = rfdn_upscale(ctx, in, out);
+    if (s != RFDN_OK)
+        fprintf(stderr, "upscale: %s\n", rfdn_context_error(ctx));
+    rfdn_context_free(ctx);
+    return s == RFDN_OK ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: test_tiling MODEL TILE MAX_DIFF MIN_PSNR\n");
+        return 2;
+    }
+    const int tile = atoi(argv[2]);
+    const double max_diff = atof(argv[3]), min_psnr = atof(argv[4]);
+    char err[512];
+    rfdn_model *m;
+    if (rfdn_model_load(argv[1], &m, err, sizeof err) != RFDN_OK) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    rfdn_model_info info;
+    rfdn_model_get_info(m, &info);
+    const int w = 171, h = 113, s = info.scale; /* not multiples of the tile or of 6 */
+    uint8_t *src = malloc((size_t)w * h * 4);
+    uint8_t *a = malloc((size_t)w * h * 4 * s * s), *b = malloc((size_t)w * h * 4 * s * s);
+    make_input(src, w, h);
+    const rfdn_image in = {w, h, 4, RFDN_SAMPLE_U8, w * 4, src};
+    const rfdn_image oa = {w * s, h * s, 4, RFDN_SAMPLE_U8, w * s * 4, a};
+    const rfdn_image ob = {w * s, h * s, 4, RFDN_SAMPLE_U8, w * s * 4, b};
+
+    for (int mode = 0; mode < 2; mode++) {
+        const rfdn_alpha_mode am = mode ? RFDN_ALPHA_BICUBIC : RFDN_ALPHA_NETWORK;
+        uint64_t t_whole = 0, t_tiled = 0;
+        size_t m_whole = 0, m_tiled = 0;
+        CHECK(run(m, 0, am, &in, &oa, &t_whole, &m_whole) == 0, "whole run");
+        CHECK(run(m, tile, am, &in, &ob, &t_tiled, &m_tiled) == 0, "tiled run");
+        const int tiles = ((w + tile - 1) / tile) * ((h + tile - 1) / tile);
+        CHECK(t_tiled == t_whole * (uint64_t)tiles, "progress total %llu, whole %llu, %d tiles",
+              (unsigned long long)t_tiled, (unsigned long long)t_whole, tiles);
+        CHECK(m_tiled < m_whole, "tiles need %zu bytes, the whole image %zu", m_tiled, m_whole);
+
+        double se = 0, worst = 0;
+        const size_t n = (size_t)w * h * 4 * s * s;
+        for (size_t i = 0; i < n; i++) {
+            const double d = fabs((double)a[i] - b[i]);
+            se += d * d;
+            worst = d > worst ? d : worst;
+        }
+        const double psnr = se ? 10 * log10(255.0 * 255.0 / (se / (double)n)) : INFINITY;
+        printf("%s alpha, tile %d (%d tiles): max diff %.0f, PSNR %.2f dB\n",
+               mode ? "bicubic" : "network", tile, tiles, worst, psnr);
+        CHECK(worst <= max_diff, "max diff %.0f > %.0f", worst, max_diff);
+        CHECK(psnr >= min_psnr, "PSNR %.2f < %.2f", psnr, min_psnr);
+    }
+    free(src);
+    free(a);
+    free(b);
+    rfdn_model_unref(m);
+    return test_failures ? 1 : 0;
+}
