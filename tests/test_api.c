@@ -116,7 +116,12 @@ static void test_formats(void)
                             for (int x = 0; x < w; x++)
                                 for (int c = 0; c < ch; c++) {
                                     bool a = (ch == 2 || ch == 4) && c == ch - 1;
-                                    put(&in, x, y, c, a && opaque ? 1.0f : rnd(&r));
+                                    /* alpha never 0 here: the colour under
+                                     * transparent pixels is replaced */
+                                    put(&in, x, y, c,
+                                        a && opaque ? 1.0f
+                                        : a         ? 0.02f + 0.98f * rnd(&r)
+                                                    : rnd(&r));
                                 }
                         /* expected: the network on what the engine should see */
                         float *rgb = malloc(sizeof(float) * 3 * P), *al = malloc(4 * P);
@@ -361,6 +366,39 @@ static void test_progress_cancel(void)
     rfdn_context_free(ctx);
 }
 
+/* The colour under fully transparent pixels does not reach the result: two
+ * images that differ only there upscale to the same bytes (the hidden band
+ * is narrower than the fill radius). */
+static void test_hidden_colour(void)
+{
+    const int w = 40, h = 30;
+    rfdn_image in[2], out[2];
+    for (int k = 0; k < 2; k++) {
+        in[k] = make_image(w, h, 4, RFDN_SAMPLE_U8, 0);
+        out[k] = make_image(w * S_, h * S_, 4, RFDN_SAMPLE_U8, 0);
+        uint64_t r = 777, r2 = 1000 + (uint64_t)k * 999;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                const bool hidden = x >= 33;
+                for (int c = 0; c < 3; c++)
+                    put(&in[k], x, y, c, hidden ? rnd(&r2) : rnd(&r));
+                put(&in[k], x, y, 3, hidden ? 0.0f : 1.0f);
+            }
+    }
+    CHECK(memcmp(in[0].data, in[1].data, (size_t)in[0].stride * h), "inputs differ");
+    rfdn_context *ctx;
+    CHECK(rfdn_context_create(model, NULL, &ctx) == RFDN_OK, "context");
+    for (int k = 0; k < 2; k++)
+        CHECK(rfdn_upscale(ctx, &in[k], &out[k]) == RFDN_OK, "upscale");
+    CHECK(!memcmp(out[0].data, out[1].data, (size_t)out[0].stride * out[0].height),
+          "hidden colour changed the result");
+    rfdn_context_free(ctx);
+    for (int k = 0; k < 2; k++) {
+        free(in[k].data);
+        free(out[k].data);
+    }
+}
+
 /* Output bytes do not depend on the thread count. */
 static void test_threads(void)
 {
@@ -433,6 +471,7 @@ int main(int argc, char **argv)
     if (!cancel_only) {
         test_formats();
         test_errors();
+        test_hidden_colour();
     }
     test_progress_cancel();
     test_threads();

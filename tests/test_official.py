@@ -101,6 +101,23 @@ def main():
                 if d.max() > 1 or psnr < 60:
                     print("FAIL: visible tile seams")
                     failures += 1
+        # Halos: a flat-coloured sprite on transparent black must keep its
+        # colour up to its edges (without the fill of hidden colour, edge
+        # pixels came out up to 179 levels darker).
+        from PIL import Image
+        yy, xx = np.mgrid[0:48, 0:48]
+        sprite = np.zeros((48, 48, 4), np.uint8)
+        sprite[np.hypot(xx - 23.5, yy - 23.5) < 15] = (230, 180, 40, 255)
+        sp, so = os.path.join(tmp, "sprite.png"), os.path.join(tmp, "sprite-x4.png")
+        Image.fromarray(sprite).save(sp)
+        subprocess.run([cli, "-q", "--model-file", model, sp, "-o", so], check=True)
+        o = np.asarray(Image.open(so), dtype=np.float64)
+        visible = o[..., 3] >= 128
+        worst = np.abs(o[..., :3] - np.array([230, 180, 40]))[visible].max()
+        print("sprite: %d visible pixels, max colour difference %.0f" % (visible.sum(), worst))
+        if worst > 8:
+            print("FAIL: colour halo at the sprite's edge")
+            failures += 1
     return 1 if failures else 0
 
 

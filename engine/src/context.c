@@ -403,6 +403,62 @@ static bool translucent(const rfdn_image *im)
     return false;
 }
 
+/* Colour under fully transparent pixels is invisible but would bleed into
+ * visible edges through the network (dark or coloured halos around sprites).
+ * Replace it with the mean colour of the visible or already filled
+ * neighbours, growing RFDN_FILL_RADIUS pixels out from the visible ones;
+ * farther pixels keep their colour.  The result at a pixel depends only on
+ * the pixels within the radius, so tiles (whose halo is wider) agree with
+ * the whole image.  `tmp` holds 3 * P floats + P bytes. */
+#define RFDN_FILL_RADIUS 8
+
+static void fill_transparent(float *rgb, const float *a, int w, int h, float *tmp)
+{
+    const size_t P = (size_t)w * h;
+    uint8_t *known = (uint8_t *)(tmp + 3 * P);
+    for (size_t p = 0; p < P; p++)
+        known[p] = a[p] > 0.0f;
+    for (int it = 0; it < RFDN_FILL_RADIUS; it++) {
+        bool any = false;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                const size_t p = (size_t)y * w + x;
+                tmp[p] = -1.0f; /* not filled in this pass */
+                if (known[p])
+                    continue;
+                float sum[3] = {0, 0, 0};
+                int n = 0;
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++) {
+                        const int yy = y + dy, xx = x + dx;
+                        if (yy < 0 || yy >= h || xx < 0 || xx >= w)
+                            continue;
+                        const size_t q = (size_t)yy * w + xx;
+                        if (known[q] != 1)
+                            continue;
+                        for (int c = 0; c < 3; c++)
+                            sum[c] += rgb[c * P + q];
+                        n++;
+                    }
+                if (n) {
+                    for (int c = 0; c < 3; c++)
+                        tmp[c * P + p] = sum[c] / (float)n;
+                    any = true;
+                }
+            }
+        for (size_t p = 0; p < P; p++) /* commit the pass: order-independent */
+            if (!known[p] && tmp[p] >= 0.0f) {
+                for (int c = 0; c < 3; c++)
+                    rgb[c * P + p] = tmp[c * P + p];
+                known[p] = 2;
+            }
+        for (size_t p = 0; p < P; p++)
+            known[p] = known[p] ? 1 : 0;
+        if (!any)
+            break;
+    }
+}
+
 /* Where a tile's result goes: the output rectangle (ox, oy, ow, oh) comes
  * from the tile's planes (width pw, height ph) at (sx, sy). */
 typedef struct out_rect {
@@ -555,6 +611,8 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
                             s * (cx0 - ix0), s * (cy0 - iy0), s * tw, s * th};
 
         read_planes(in, ix0, iy0, tw, th, rgb_in, a_in);
+        if (alpha)
+            fill_transparent(rgb_in, a_in, tw, th, rgb_out);
         rs.base = (uint64_t)t * units * passes;
         st = rfdn_net_run(&ctx->exec, net, rgb_in, tw, th, rgb_out, regp, &hooks);
         if (st != RFDN_OK)
