@@ -433,7 +433,7 @@ static void test_alloc_failures(void)
     rfdn_image in = make_image(12, 10, 4, RFDN_SAMPLE_U8, 0);
     rfdn_image out = make_image(12 * S_, 10 * S_, 4, RFDN_SAMPLE_U8, 0);
     memset(in.data, 77, (size_t)in.stride * 10);
-    for (unsigned long i = 1; i < 10; i++) {
+    for (unsigned long i = 1; i < 100000; i++) { /* every allocation in turn */
         rfdn_test_fail_alloc_at(i);
         rfdn_context *ctx = NULL;
         rfdn_status s = rfdn_context_create(model, NULL, &ctx);
@@ -442,6 +442,7 @@ static void test_alloc_failures(void)
         unsigned long made = rfdn_test_fail_alloc_at(0);
         if (made < i) { /* every allocation of a run was tried */
             CHECK(s == RFDN_OK, "run with no failing allocation: %d", s);
+            CHECK(i > 20, "only %lu allocations were tried", i - 1);
             rfdn_context_free(ctx);
             break;
         }
