@@ -25,6 +25,8 @@ struct rfdn_context {
     size_t scratch_floats;
     rfdn_pool *pool;
     rfdn_exec exec; /* the model's weights packed for the chosen kernels */
+    /* CCA gains of a tiled run (colour, alpha): blocks x nf each */
+    float cca_gain[2][32 * 256];
 };
 
 /* ------------------------------------------------------------------------ */
@@ -245,11 +247,11 @@ static size_t tile_floats(const rfdn_model *m, int tw, int th)
 
 /* Context each side of a tile: a multiple of RFDN_TILE_ALIGN.  ESA's pooled
  * branch sees far (its 7x7 max-pool on the stride-2 map, then three 3x3
- * convolutions on the pooled map); CCA's blocks only through 3x3
- * convolutions, its channel statistics being taken per tile. */
+ * convolutions on the pooled map); RFDN sees 27 pixels through its 3x3
+ * convolutions (its channel statistics are shared, see rfdn_upscale). */
 static int tile_halo(const rfdn_model *m)
 {
-    return m->info.attention == RFDN_ATTENTION_ESA ? 48 : 24;
+    return m->info.attention == RFDN_ATTENTION_ESA ? 48 : 30;
 }
 
 typedef struct tile_plan {
@@ -459,6 +461,32 @@ static void fill_transparent(float *rgb, const float *a, int w, int h, float *tm
     }
 }
 
+/* The whole image reduced by box averaging to fit tw x th (planar, values
+ * 0..255, colour or the alpha channel), for the statistics of RFDN's channel
+ * attention.  Returns the reduced size. */
+static void thumbnail(const rfdn_image *im, bool alpha, int tw, int th, float *dst, int *rw,
+                      int *rh)
+{
+    const int w = im->width, h = im->height, nc = im->channels;
+    int f = 1;
+    while ((w + f - 1) / f > tw || (h + f - 1) / f > th)
+        f++;
+    const int ow = (w + f - 1) / f, oh = (h + f - 1) / f;
+    const size_t P = (size_t)ow * oh;
+    for (int y = 0; y < oh; y++)
+        for (int x = 0; x < ow; x++)
+            for (int c = 0; c < 3; c++) {
+                double sum = 0;
+                int n = 0;
+                for (int yy = y * f; yy < y * f + f && yy < h; yy++)
+                    for (int xx = x * f; xx < x * f + f && xx < w; xx++, n++)
+                        sum += read_sample(im, xx, yy, alpha ? nc - 1 : nc <= 2 ? 0 : c);
+                dst[c * P + (size_t)y * ow + x] = (float)(sum / n);
+            }
+    *rw = ow;
+    *rh = oh;
+}
+
 /* Where a tile's result goes: the output rectangle (ox, oy, ow, oh) comes
  * from the tile's planes (width pw, height ph) at (sx, sy). */
 typedef struct out_rect {
@@ -587,10 +615,30 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
     const bool alpha_net = alpha && ctx->settings.alpha == RFDN_ALPHA_NETWORK;
     const uint64_t units = rfdn_net_work_units(m), passes = alpha_net ? 2 : 1;
     const int ntiles = tp.nx * tp.ny;
+    /* RFDN's channel attention takes statistics over the whole map: tiles
+     * would each take their own and disagree at their seams.  All tiles use
+     * the gains of the whole image instead, measured on a reduction of it
+     * that fits one tile (one extra, small run per pass). */
+    const bool shared_gains = ntiles > 1 && m->info.attention == RFDN_ATTENTION_CCA;
+    const uint64_t runs = (uint64_t)ntiles + (shared_gains ? 1 : 0);
     /* last_ns = 0: the first tick reports at once, later ones are throttled */
-    run_state rs = {.ctx = ctx, .base = 0, .total = units * passes * (uint64_t)ntiles,
-                    .last_ns = 0};
+    run_state rs = {.ctx = ctx, .base = 0, .total = units * passes * runs, .last_ns = 0};
     const rfdn_run_hooks hooks = {run_tick, &rs};
+
+    if (shared_gains) {
+        const int tw = tp.core + 2 * tp.halo < w ? tp.core + 2 * tp.halo : w;
+        const int th = tp.core + 2 * tp.halo < h ? tp.core + 2 * tp.halo : h;
+        for (int pass = 0; pass < (int)passes && st == RFDN_OK; pass++) {
+            int rw, rh;
+            float *tin = ctx->scratch + rfdn_net_scratch_floats(m, tw, th);
+            float *tout = tin + 3 * (size_t)tw * th;
+            thumbnail(in, pass == 1, tw, th, tin, &rw, &rh);
+            const rfdn_region g = {0, 0, 0, 0, NULL, ctx->cca_gain[pass]};
+            rs.base = (uint64_t)pass * units;
+            st = rfdn_net_run(&ctx->exec, ctx->scratch, tin, rw, rh, tout, &g, &hooks);
+        }
+        rs.base = units * passes;
+    }
 
     for (int t = 0; t < ntiles && st == RFDN_OK; t++) {
         /* the tile: its core, and the input it reads (core plus halo) */
@@ -605,7 +653,7 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
         const size_t P = (size_t)tw * th, s2 = (size_t)s * s;
         float *S = ctx->scratch, *net = S, *rgb_in = S + rfdn_net_scratch_floats(m, tw, th);
         float *rgb_out = rgb_in + 3 * P, *a_in = rgb_out + 3 * s2 * P, *a_out = a_in + P;
-        const rfdn_region reg = {ix0, iy0, w, h};
+        rfdn_region reg = {ix0, iy0, w, h, shared_gains ? ctx->cca_gain[0] : NULL, NULL};
         const rfdn_region *regp = ntiles > 1 ? &reg : NULL;
         const out_rect r = {s * cx0, s * cy0, s * (cx1 - cx0), s * (cy1 - cy0),
                             s * (cx0 - ix0), s * (cy0 - iy0), s * tw, s * th};
@@ -613,7 +661,7 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
         read_planes(in, ix0, iy0, tw, th, rgb_in, a_in);
         if (alpha)
             fill_transparent(rgb_in, a_in, tw, th, rgb_out);
-        rs.base = (uint64_t)t * units * passes;
+        rs.base = ((uint64_t)t + (shared_gains ? 1 : 0)) * units * passes;
         st = rfdn_net_run(&ctx->exec, net, rgb_in, tw, th, rgb_out, regp, &hooks);
         if (st != RFDN_OK)
             break;
@@ -625,6 +673,7 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
             for (int c = 0; c < 3; c++)
                 memcpy(rgb_in + c * P, a_in, P * sizeof(float));
             rs.base += units;
+            reg.cca_gain = shared_gains ? ctx->cca_gain[1] : NULL;
             st = rfdn_net_run(&ctx->exec, net, rgb_in, tw, th, rgb_out, regp, &hooks);
             if (st != RFDN_OK)
                 break;

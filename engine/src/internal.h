@@ -199,6 +199,12 @@ void rfdn_exec_free(rfdn_exec *ex);
  * top-left corner, multiples of RFDN_TILE_ALIGN, and the image's size. */
 typedef struct rfdn_region {
     int x, y, full_w, full_h;
+    /* CCA (RFDN): when set, the channel gains of every block (blocks x nf)
+     * come from here instead of from the tile's own statistics, so that all
+     * tiles of an image scale their channels alike. */
+    const float *cca_gain;
+    /* When set, the gains a run computes are stored here. */
+    float *cca_gain_out;
 } rfdn_region;
 
 /* ESA's stride-2 convolution and stride-3 max-pool make a 6-pixel grid;

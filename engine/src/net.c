@@ -405,12 +405,17 @@ static void scale_rows(void *arg, int y0, int y1)
 
 /* out = f * sigmoid(du2(relu(du0(mean + std)))) (+ x), statistics per
  * channel in double precision, in a fixed order. */
-static void cca(const rfdn_exec *ex, const rfdn_block *b, const rfdn_fmap *f,
-                const rfdn_fmap *x, const rfdn_fmap *out)
+static void cca(const rfdn_exec *ex, int bi, const rfdn_fmap *f, const rfdn_fmap *x,
+                const rfdn_fmap *out, const rfdn_region *reg)
 {
+    const rfdn_block *b = &ex->m->block[bi];
     const int nf = b->cca_du0.cin, nr = b->cca_du0.cout;
     const double P = (double)f->w * f->h;
     float stat[2 * 256 + 64] = {0}, *hid = stat + nf, *g = hid + nr;
+    if (reg && reg->cca_gain) {
+        memcpy(g, reg->cca_gain + (size_t)bi * nf, sizeof(float) * (size_t)nf);
+        goto apply;
+    }
     for (int c = 0; c < nf; c++) {
         double sum = 0, sq = 0;
         for (int y = 0; y < f->h; y++) {
@@ -431,6 +436,9 @@ static void cca(const rfdn_exec *ex, const rfdn_block *b, const rfdn_fmap *f,
     rfdn_conv2d_ref(&b->cca_du2, hid, 1, 1, g);
     for (int c = 0; c < nf; c++)
         g[c] = sigmoidf(g[c]);
+    if (reg && reg->cca_gain_out)
+        memcpy(reg->cca_gain_out + (size_t)bi * nf, g, sizeof(float) * (size_t)nf);
+apply:;
     scale_job j = {f, out, ex->m->info.block_residual ? x : NULL, g};
     par_rows(ex, f->h, scale_rows, &j);
 }
@@ -455,7 +463,7 @@ static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
     if (ex->m->info.attention == RFDN_ATTENTION_ESA)
         esa(ex, bi, M, out, reg); /* E-RFDN has no block residual in MODELS.md */
     else
-        cca(ex, &ex->m->block[bi], &M->f, x, out);
+        cca(ex, bi, &M->f, x, out, reg);
     if (ex->m->info.attention == RFDN_ATTENTION_ESA && ex->m->info.block_residual) {
         scale_job j = {out, out, x, NULL};
         par_rows(ex, out->h, scale_rows, &j);
