@@ -23,7 +23,7 @@ static int S_;                  /* scale */
 #ifdef __SANITIZE_THREAD__
 static const int big_w = 48, big_h = 40;
 #else
-static const int big_w = 200, big_h = 150;
+static const int big_w = 800, big_h = 600; /* large enough to be tiled */
 #endif
 
 static size_t ssize(rfdn_sample_format f)
