@@ -249,9 +249,10 @@ static void relu(float *x, size_t n)
 
 /* 3x3, stride 2, no padding, from a map to a dense (c, hc, wc) array.  Row
  * by row with the weight broadcast, so that the inner loop vectorises. */
-static void conv_s2(const rfdn_conv *cv, const rfdn_fmap *in, float *out, int wc, int hc)
+static void conv_s2(const rfdn_exec *ex, const rfdn_conv *cv, const rfdn_fmap *in, float *out,
+                    int wc, int hc)
 {
-    for (int co = 0; co < cv->cout; co++)
+    for (int co = 0; co < cv->cout && !stopped(ex); co++)
         for (int y = 0; y < hc; y++) {
             float *restrict o = out + ((size_t)co * hc + y) * wc;
             for (int x = 0; x < wc; x++)
@@ -365,7 +366,9 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
     const size_t small = (size_t)fc * wp * hp;
 
     conv(ex, blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, RFDN_EP_NONE, NULL);
-    conv_s2(&b->esa_conv2, &M->c1_, M->c1, wc, hc);
+    conv_s2(ex, &b->esa_conv2, &M->c1_, M->c1, wc, hc);
+    if (stopped(ex)) /* the serial steps below: skip them once cancelled */
+        return;
     max_pool(M->c1, wc, hc, fc, 7, 3, M->v);
     rfdn_conv2d_ref(&b->esa_conv_max, M->v, wp, hp, M->t1);
     relu(M->t1, small);
@@ -417,6 +420,8 @@ static void cca(const rfdn_exec *ex, int bi, const rfdn_fmap *f, const rfdn_fmap
         goto apply;
     }
     for (int c = 0; c < nf; c++) {
+        if (stopped(ex))
+            return;
         double sum = 0, sq = 0;
         for (int y = 0; y < f->h; y++) {
             const float *r = f->p + (size_t)c * f->cs + (ptrdiff_t)y * f->rs;
