@@ -43,6 +43,12 @@ void rfdn_format(char *buf, size_t size, const char *fmt, ...)
 }
 
 static atomic_ulong alloc_count, alloc_fail_at;
+static atomic_bool reverse_tiles;
+
+void rfdn_test_reverse_tiles(bool on)
+{
+    atomic_store(&reverse_tiles, on);
+}
 
 unsigned long rfdn_test_fail_alloc_at(unsigned long n)
 {
@@ -640,7 +646,9 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
         rs.base = units * passes;
     }
 
-    for (int t = 0; t < ntiles && st == RFDN_OK; t++) {
+    const bool reverse = atomic_load(&reverse_tiles);
+    for (int k = 0; k < ntiles && st == RFDN_OK; k++) {
+        const int t = reverse ? ntiles - 1 - k : k; /* k: progress order */
         /* the tile: its core, and the input it reads (core plus halo) */
         const int core = tp.core ? tp.core : (w > h ? w : h);
         const int cx0 = t % tp.nx * core, cy0 = t / tp.nx * core;
@@ -661,7 +669,7 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
         read_planes(in, ix0, iy0, tw, th, rgb_in, a_in);
         if (alpha)
             fill_transparent(rgb_in, a_in, tw, th, rgb_out);
-        rs.base = ((uint64_t)t + (shared_gains ? 1 : 0)) * units * passes;
+        rs.base = ((uint64_t)k + (shared_gains ? 1 : 0)) * units * passes;
         st = rfdn_net_run(&ctx->exec, net, rgb_in, tw, th, rgb_out, regp, &hooks);
         if (st != RFDN_OK)
             break;

@@ -247,5 +247,7 @@ void rfdn_aligned_free(void *p);
 /* Test hook: make the n-th allocation from now fail (0 = never).  Returns the
  * number of allocations made since the last call. */
 RFDN_API unsigned long rfdn_test_fail_alloc_at(unsigned long n);
+/* Test hook: process tiles last to first (the result must not change). */
+RFDN_API void rfdn_test_reverse_tiles(bool on);
 
 #endif
