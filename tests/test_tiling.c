@@ -2,7 +2,7 @@
 /*
  * Seams: an image upscaled in tiles must match the same image upscaled whole.
  *
- *   test_tiling MODEL TILE MEMORY_MIB MAX_DIFF MIN_PSNR
+ *   test_tiling MODEL TILE MEMORY_MIB MAX_DIFF MIN_PSNR [WIDTH HEIGHT]
  *
  * Upscales a synthetic 8-bit RGBA image (texture, edges and a transparent
  * region) whole and in tiles (TILE pixels, or 0: as many as a MEMORY_MIB
@@ -10,8 +10,9 @@
  * checks that no sample differs by more than MAX_DIFF levels and that the
  * PSNR between them is at least MIN_PSNR dB.  Also: the tile count shows in
  * the progress total (plus one run for RFDN's shared channel statistics),
- * the scratch memory estimate shrinks with tiles, and the tiles processed in
- * the opposite order give the same bytes.
+ * the scratch memory estimate keeps to the budget, and neither the order of
+ * the tiles nor the thread count (one thread: tiles one after the other; two:
+ * side by side when there are enough) changes a byte.
  */
 #include <math.h>
 
@@ -43,12 +44,13 @@ static void make_input(uint8_t *p, int w, int h)
         }
 }
 
-static int run(rfdn_model *m, int tile, size_t budget, rfdn_alpha_mode alpha,
+static int run(rfdn_model *m, int tile, size_t budget, int threads, rfdn_alpha_mode alpha,
                const rfdn_image *in, const rfdn_image *out, uint64_t *total, size_t *mem)
 {
     rfdn_settings st;
     rfdn_settings_default(&st);
     st.tile_size = tile;
+    st.threads = threads;
     if (budget)
         st.memory_budget = budget;
     st.alpha = alpha;
@@ -66,8 +68,8 @@ static int run(rfdn_model *m, int tile, size_t budget, rfdn_alpha_mode alpha,
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: test_tiling MODEL TILE MEMORY_MIB MAX_DIFF MIN_PSNR\n");
+    if (argc != 6 && argc != 8) {
+        fprintf(stderr, "usage: test_tiling MODEL TILE MEMORY_MIB MAX_DIFF MIN_PSNR [W H]\n");
         return 2;
     }
     const int tile = atoi(argv[2]);
@@ -81,7 +83,9 @@ int main(int argc, char **argv)
     }
     rfdn_model_info info;
     rfdn_model_get_info(m, &info);
-    const int w = 171, h = 113, s = info.scale; /* not multiples of the tile or of 6 */
+    /* by default not multiples of the tile or of 6 */
+    const int w = argc == 8 ? atoi(argv[6]) : 171, h = argc == 8 ? atoi(argv[7]) : 113;
+    const int s = info.scale;
     uint8_t *src = malloc((size_t)w * h * 4);
     uint8_t *a = malloc((size_t)w * h * 4 * s * s), *b = malloc((size_t)w * h * 4 * s * s);
     make_input(src, w, h);
@@ -93,8 +97,8 @@ int main(int argc, char **argv)
         const rfdn_alpha_mode am = mode ? RFDN_ALPHA_BICUBIC : RFDN_ALPHA_NETWORK;
         uint64_t t_whole = 0, t_tiled = 0;
         size_t m_whole = 0, m_tiled = 0;
-        CHECK(run(m, 0, 0, am, &in, &oa, &t_whole, &m_whole) == 0, "whole run");
-        CHECK(run(m, tile, budget, am, &in, &ob, &t_tiled, &m_tiled) == 0, "tiled run");
+        CHECK(run(m, 0, 0, 0, am, &in, &oa, &t_whole, &m_whole) == 0, "whole run");
+        CHECK(run(m, tile, budget, 2, am, &in, &ob, &t_tiled, &m_tiled) == 0, "tiled run");
         /* runs of the network: one per tile (+ 1 for RFDN's statistics) */
         const uint64_t runs = t_tiled / t_whole;
         const int tiles = (int)runs - (info.attention == RFDN_ATTENTION_CCA);
@@ -102,7 +106,9 @@ int main(int argc, char **argv)
               (unsigned long long)t_tiled, (unsigned long long)t_whole);
         if (tile)
             CHECK(tiles == ((w + tile - 1) / tile) * ((h + tile - 1) / tile), "%d tiles", tiles);
-        CHECK(m_tiled < m_whole, "tiles need %zu bytes, the whole image %zu", m_tiled, m_whole);
+        if (!tile) /* a budget: the estimate keeps to it */
+            CHECK(m_tiled <= budget && m_tiled < m_whole, "tiles need %zu bytes (budget %zu)",
+                  m_tiled, budget);
 
         double se = 0, worst = 0;
         const size_t n = (size_t)w * h * 4 * s * s;
@@ -116,9 +122,12 @@ int main(int argc, char **argv)
         uint64_t t_rev;
         size_t m_rev;
         rfdn_test_reverse_tiles(true);
-        CHECK(run(m, tile, budget, am, &in, &oa, &t_rev, &m_rev) == 0, "reversed run");
+        CHECK(run(m, tile, budget, 2, am, &in, &oa, &t_rev, &m_rev) == 0, "reversed run");
         rfdn_test_reverse_tiles(false);
         CHECK(!memcmp(oa.data, ob.data, n), "tile order changed the result");
+        /* one thread: the same tiles one after the other */
+        CHECK(run(m, tile, budget, 1, am, &in, &oa, &t_rev, &m_rev) == 0, "1-thread run");
+        CHECK(!memcmp(oa.data, ob.data, n), "thread count changed the tiled result");
         printf("%s alpha, tile %d (%d tiles): max diff %.0f, PSNR %.2f dB\n",
                mode ? "bicubic" : "network", tile, tiles, worst, psnr);
         CHECK(worst <= max_diff, "max diff %.0f > %.0f", worst, max_diff);

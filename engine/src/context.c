@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -264,13 +265,15 @@ typedef struct tile_plan {
     int core;  /* core edge, a multiple of RFDN_TILE_ALIGN; 0: whole image */
     int halo;
     int nx, ny;
-    size_t floats; /* scratch for the largest tile */
+    size_t floats; /* scratch for the largest tile, rounded up to 16 */
+    int workers;   /* tiles run at once, each on one thread (1: each tile on all) */
 } tile_plan;
 
-static bool plan_tiles(const rfdn_context *ctx, int w, int h, tile_plan *tp)
+static bool plan_tiles(const rfdn_context *ctx, int w, int h, size_t budget_bytes,
+                       tile_plan *tp)
 {
     const rfdn_model *m = ctx->model;
-    const size_t budget = ctx->settings.memory_budget / sizeof(float);
+    const size_t budget = budget_bytes / sizeof(float);
     memset(tp, 0, sizeof *tp);
     tp->nx = tp->ny = 1;
     int core = ctx->settings.tile_size;
@@ -306,14 +309,41 @@ static bool plan_tiles(const rfdn_context *ctx, int w, int h, tile_plan *tp)
     return tp->floats != 0;
 }
 
+/* The plan of a run: with enough tiles for every thread to have two, tiles
+ * run side by side, each on one thread with its share of the budget (no
+ * barrier between layers); otherwise one after the other, each layer split
+ * between the threads. */
+static bool plan_run(const rfdn_context *ctx, int w, int h, tile_plan *tp)
+{
+    const int threads = rfdn_pool_threads(ctx->pool);
+    if (!plan_tiles(ctx, w, h, ctx->settings.memory_budget, tp))
+        return false;
+    tp->workers = 1;
+    if (threads > 1 && tp->nx * tp->ny >= 2 * threads) {
+        tile_plan par;
+        const size_t share = ctx->settings.tile_size ? ctx->settings.memory_budget
+                                                     : ctx->settings.memory_budget / threads;
+        /* from the budget: only while the halo stays small next to the
+         * core (recomputed overlap <= 2.25x); a fixed tile size is the
+         * caller's choice */
+        if (plan_tiles(ctx, w, h, share, &par) && par.nx * par.ny >= 2 * threads &&
+            (ctx->settings.tile_size || par.core >= 4 * par.halo)) {
+            *tp = par;
+            tp->workers = threads;
+        }
+    }
+    tp->floats = (tp->floats + 15) & ~(size_t)15;
+    return true;
+}
+
 size_t rfdn_context_memory_needed(const rfdn_context *ctx, int w, int h)
 {
     int ow, oh;
     tile_plan tp;
     if (!ctx || rfdn_output_size(ctx->model, w, h, &ow, &oh) != RFDN_OK ||
-        !plan_tiles(ctx, w, h, &tp) || tp.floats > SIZE_MAX / sizeof(float))
+        !plan_run(ctx, w, h, &tp) || tp.floats > SIZE_MAX / sizeof(float) / tp.workers)
         return 0;
-    return tp.floats * sizeof(float);
+    return tp.floats * sizeof(float) * tp.workers;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -537,6 +567,8 @@ typedef struct run_state {
     uint64_t base, total; /* progress units before this pass, and in all */
     uint64_t last_ns;
     bool cancelled;
+    atomic_ullong done; /* parallel tiles: units done by all workers */
+    pthread_t caller;   /* the only thread that calls the progress callback */
 } run_state;
 
 static uint64_t now_ns(void)
@@ -546,14 +578,24 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static bool report(run_state *rs, uint64_t d);
+
 static bool run_tick(void *user, uint64_t done, uint64_t pass_total)
 {
     (void)pass_total;
     run_state *rs = user;
+    return report(rs, rs->base + done);
+}
+
+/* Progress d of rs->total; the callback only on the caller's thread. */
+static bool report(run_state *rs, uint64_t d)
+{
     rfdn_context *ctx = rs->ctx;
+    if (!pthread_equal(pthread_self(), rs->caller))
+        return atomic_load(&ctx->cancel);
     if (atomic_load(&ctx->cancel))
         rs->cancelled = true;
-    const uint64_t d = rs->base + done, t = now_ns();
+    const uint64_t t = now_ns();
     if (!rs->cancelled && ctx->progress &&
         (d == rs->total || t - rs->last_ns >= PROGRESS_INTERVAL_NS)) {
         rs->last_ns = t;
@@ -576,6 +618,113 @@ static bool ensure_scratch(rfdn_context *ctx, size_t floats)
     ctx->scratch = p;
     ctx->scratch_floats = floats;
     return true;
+}
+
+/* One tile's work, shared by the sequential and the parallel schedule. */
+typedef struct tile_job {
+    rfdn_context *ctx;
+    const rfdn_image *in, *out;
+    const tile_plan *tp;
+    rfdn_exec exec; /* the context's, with or without its pool */
+    bool alpha, alpha_net, shared_gains, reverse;
+    uint64_t units;
+    run_state *rs;
+    atomic_int next;    /* next tile to claim (parallel schedule) */
+    atomic_int status;  /* first failure */
+} tile_job;
+
+/* Per-worker progress: adds what this worker's net run reports to the
+ * shared count. */
+typedef struct worker_state {
+    tile_job *job;
+    uint64_t last; /* units of the current net run already counted */
+} worker_state;
+
+static bool worker_tick(void *user, uint64_t done, uint64_t pass_total)
+{
+    (void)pass_total;
+    worker_state *ws = user;
+    run_state *rs = ws->job->rs;
+    const uint64_t d = atomic_fetch_add(&rs->done, done - ws->last) + (done - ws->last);
+    ws->last = done;
+    return report(rs, d);
+}
+
+static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *hooks,
+                            worker_state *ws)
+{
+    rfdn_context *ctx = j->ctx;
+    const rfdn_model *m = ctx->model;
+    const tile_plan *tp = j->tp;
+    const int s = m->info.scale, w = j->in->width, h = j->in->height;
+    const int ntiles = tp->nx * tp->ny;
+    /* the tile: its core, and the input it reads (core plus halo) */
+    const int core = tp->core ? tp->core : (w > h ? w : h);
+    const int cx0 = t % tp->nx * core, cy0 = t / tp->nx * core;
+    const int cx1 = cx0 + core < w ? cx0 + core : w, cy1 = cy0 + core < h ? cy0 + core : h;
+    const int ix0 = cx0 - tp->halo > 0 ? cx0 - tp->halo : 0;
+    const int iy0 = cy0 - tp->halo > 0 ? cy0 - tp->halo : 0;
+    const int ix1 = cx1 + tp->halo < w ? cx1 + tp->halo : w;
+    const int iy1 = cy1 + tp->halo < h ? cy1 + tp->halo : h;
+    const int tw = ix1 - ix0, th = iy1 - iy0;
+    const size_t P = (size_t)tw * th, s2 = (size_t)s * s;
+    float *net = S, *rgb_in = S + rfdn_net_scratch_floats(m, tw, th);
+    float *rgb_out = rgb_in + 3 * P, *a_in = rgb_out + 3 * s2 * P, *a_out = a_in + P;
+    rfdn_region reg = {ix0, iy0, w, h, j->shared_gains ? ctx->cca_gain[0] : NULL, NULL};
+    const rfdn_region *regp = ntiles > 1 ? &reg : NULL;
+    const out_rect r = {s * cx0, s * cy0, s * (cx1 - cx0), s * (cy1 - cy0),
+                        s * (cx0 - ix0), s * (cy0 - iy0), s * tw, s * th};
+
+    read_planes(j->in, ix0, iy0, tw, th, rgb_in, a_in);
+    if (j->alpha)
+        fill_transparent(rgb_in, a_in, tw, th, rgb_out);
+    if (ws)
+        ws->last = 0;
+    rfdn_status st = rfdn_net_run(&j->exec, net, rgb_in, tw, th, rgb_out, regp, hooks);
+    if (st != RFDN_OK)
+        return st;
+    write_colour(j->out, rgb_out, &r);
+    if (j->alpha_net) {
+        /* The alpha plane through the network as a gray image; the mean of
+         * the three output planes is the new alpha.  The colour planes are
+         * free for it now. */
+        for (int c = 0; c < 3; c++)
+            memcpy(rgb_in + c * P, a_in, P * sizeof(float));
+        if (ws)
+            ws->last = 0;
+        else
+            j->rs->base += j->units;
+        reg.cca_gain = j->shared_gains ? ctx->cca_gain[1] : NULL;
+        st = rfdn_net_run(&j->exec, net, rgb_in, tw, th, rgb_out, regp, hooks);
+        if (st != RFDN_OK)
+            return st;
+        const size_t oP = s2 * P;
+        for (size_t i = 0; i < oP; i++)
+            a_out[i] = (rgb_out[i] + rgb_out[oP + i] + rgb_out[2 * oP + i]) / 3.0f;
+    } else if (j->alpha) {
+        rfdn_bicubic_upscale(a_in, tw, th, s, a_out);
+    }
+    write_alpha(j->out, j->alpha ? a_out : NULL, &r);
+    return RFDN_OK;
+}
+
+/* Parallel schedule: task i is worker i with scratch slice i; workers claim
+ * tiles until none is left or one fails. */
+static void tile_worker(void *arg, int i)
+{
+    tile_job *j = arg;
+    float *S = j->ctx->scratch + (size_t)i * j->tp->floats;
+    worker_state ws = {j, 0};
+    const rfdn_run_hooks hooks = {worker_tick, &ws};
+    const int ntiles = j->tp->nx * j->tp->ny;
+    int k;
+    while (atomic_load(&j->status) == RFDN_OK && (k = atomic_fetch_add(&j->next, 1)) < ntiles) {
+        const rfdn_status st = run_tile(j, j->reverse ? ntiles - 1 - k : k, S, &hooks, &ws);
+        if (st != RFDN_OK) {
+            int ok = RFDN_OK;
+            atomic_compare_exchange_strong(&j->status, &ok, st);
+        }
+    }
 }
 
 rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_image *out)
@@ -609,13 +758,13 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
 
     const int w = in->width, h = in->height;
     tile_plan tp;
-    if (!plan_tiles(ctx, w, h, &tp) || tp.floats > SIZE_MAX / sizeof(float))
+    if (!plan_run(ctx, w, h, &tp) || tp.floats > SIZE_MAX / sizeof(float) / tp.workers)
         return set_error(ctx, RFDN_ERROR_TOO_LARGE, "input of %d x %d pixels is too large", w,
                          h);
-    if (!ensure_scratch(ctx, tp.floats))
+    if (!ensure_scratch(ctx, tp.floats * tp.workers))
         return set_error(ctx, RFDN_ERROR_NO_MEMORY,
                          "out of memory: a %d x %d input needs %.0f MiB of scratch memory", w,
-                         h, (double)tp.floats * sizeof(float) / 1048576.0);
+                         h, (double)tp.floats * tp.workers * sizeof(float) / 1048576.0);
 
     const bool alpha = translucent(in);
     const bool alpha_net = alpha && ctx->settings.alpha == RFDN_ALPHA_NETWORK;
@@ -628,7 +777,9 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
     const bool shared_gains = ntiles > 1 && m->info.attention == RFDN_ATTENTION_CCA;
     const uint64_t runs = (uint64_t)ntiles + (shared_gains ? 1 : 0);
     /* last_ns = 0: the first tick reports at once, later ones are throttled */
-    run_state rs = {.ctx = ctx, .base = 0, .total = units * passes * runs, .last_ns = 0};
+    run_state rs = {.ctx = ctx, .base = 0, .total = units * passes * runs, .last_ns = 0,
+                    .caller = pthread_self()};
+    atomic_init(&rs.done, 0);
     const rfdn_run_hooks hooks = {run_tick, &rs};
 
     if (shared_gains) {
@@ -643,55 +794,28 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
             rs.base = (uint64_t)pass * units;
             st = rfdn_net_run(&ctx->exec, ctx->scratch, tin, rw, rh, tout, &g, &hooks);
         }
-        rs.base = units * passes;
     }
 
-    const bool reverse = atomic_load(&reverse_tiles);
-    for (int k = 0; k < ntiles && st == RFDN_OK; k++) {
-        const int t = reverse ? ntiles - 1 - k : k; /* k: progress order */
-        /* the tile: its core, and the input it reads (core plus halo) */
-        const int core = tp.core ? tp.core : (w > h ? w : h);
-        const int cx0 = t % tp.nx * core, cy0 = t / tp.nx * core;
-        const int cx1 = cx0 + core < w ? cx0 + core : w, cy1 = cy0 + core < h ? cy0 + core : h;
-        const int ix0 = cx0 - tp.halo > 0 ? cx0 - tp.halo : 0;
-        const int iy0 = cy0 - tp.halo > 0 ? cy0 - tp.halo : 0;
-        const int ix1 = cx1 + tp.halo < w ? cx1 + tp.halo : w;
-        const int iy1 = cy1 + tp.halo < h ? cy1 + tp.halo : h;
-        const int tw = ix1 - ix0, th = iy1 - iy0;
-        const size_t P = (size_t)tw * th, s2 = (size_t)s * s;
-        float *S = ctx->scratch, *net = S, *rgb_in = S + rfdn_net_scratch_floats(m, tw, th);
-        float *rgb_out = rgb_in + 3 * P, *a_in = rgb_out + 3 * s2 * P, *a_out = a_in + P;
-        rfdn_region reg = {ix0, iy0, w, h, shared_gains ? ctx->cca_gain[0] : NULL, NULL};
-        const rfdn_region *regp = ntiles > 1 ? &reg : NULL;
-        const out_rect r = {s * cx0, s * cy0, s * (cx1 - cx0), s * (cy1 - cy0),
-                            s * (cx0 - ix0), s * (cy0 - iy0), s * tw, s * th};
-
-        read_planes(in, ix0, iy0, tw, th, rgb_in, a_in);
-        if (alpha)
-            fill_transparent(rgb_in, a_in, tw, th, rgb_out);
-        rs.base = ((uint64_t)k + (shared_gains ? 1 : 0)) * units * passes;
-        st = rfdn_net_run(&ctx->exec, net, rgb_in, tw, th, rgb_out, regp, &hooks);
-        if (st != RFDN_OK)
-            break;
-        write_colour(out, rgb_out, &r);
-        if (alpha_net) {
-            /* The alpha plane through the network as a gray image; the mean
-             * of the three output planes is the new alpha.  The colour
-             * planes are free for it now. */
-            for (int c = 0; c < 3; c++)
-                memcpy(rgb_in + c * P, a_in, P * sizeof(float));
-            rs.base += units;
-            reg.cca_gain = shared_gains ? ctx->cca_gain[1] : NULL;
-            st = rfdn_net_run(&ctx->exec, net, rgb_in, tw, th, rgb_out, regp, &hooks);
-            if (st != RFDN_OK)
-                break;
-            const size_t oP = s2 * P;
-            for (size_t i = 0; i < oP; i++)
-                a_out[i] = (rgb_out[i] + rgb_out[oP + i] + rgb_out[2 * oP + i]) / 3.0f;
-        } else if (alpha) {
-            rfdn_bicubic_upscale(a_in, tw, th, s, a_out);
+    tile_job job = {.ctx = ctx, .in = in, .out = out, .tp = &tp, .exec = ctx->exec,
+                    .alpha = alpha, .alpha_net = alpha_net, .shared_gains = shared_gains,
+                    .reverse = atomic_load(&reverse_tiles), .units = units, .rs = &rs};
+    atomic_init(&job.next, 0);
+    atomic_init(&job.status, RFDN_OK);
+    const uint64_t before = (shared_gains ? units * passes : 0);
+    if (st == RFDN_OK && tp.workers > 1) {
+        job.exec.pool = NULL; /* each tile on one thread */
+        atomic_store(&rs.done, before);
+        rfdn_pool_run(ctx->pool, tp.workers, tile_worker, &job);
+        st = (rfdn_status)atomic_load(&job.status);
+        if (st == RFDN_OK && atomic_load(&ctx->cancel))
+            st = RFDN_CANCELLED;
+        if (st == RFDN_OK)
+            report(&rs, rs.total);
+    } else {
+        for (int k = 0; k < ntiles && st == RFDN_OK; k++) {
+            rs.base = before + (uint64_t)k * units * passes; /* k: progress order */
+            st = run_tile(&job, job.reverse ? ntiles - 1 - k : k, ctx->scratch, &hooks, NULL);
         }
-        write_alpha(out, alpha ? a_out : NULL, &r);
     }
     if (st == RFDN_CANCELLED)
         return set_error(ctx, RFDN_CANCELLED, "cancelled");
