@@ -53,9 +53,3 @@ void rfdn_conv2d_ref(const rfdn_conv *cv, const float *in, int w, int h, float *
         }
     }
 }
-
-void rfdn_lrelu_ref(float *x, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        x[i] = x[i] < 0.0f ? x[i] * RFDN_LRELU_SLOPE : x[i];
-}
