@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Portable reference kernels.  Planar layout (channel x height x width); the
- * clear version every SIMD kernel is checked against.
+ * A portable dense convolution, any stride and padding, planar layout
+ * (channel x height x width): for maps too small for the feature-map kernels
+ * (ESA's pooled maps, CCA's channel statistics).
  */
 #include "../internal.h"
 
