@@ -230,9 +230,12 @@ rfdn_status rfdn_net_forward(const rfdn_model *m, float *scratch, const float *i
 /* Units of work rfdn_net_run reports through hooks->tick for one run. */
 uint64_t rfdn_net_work_units(const rfdn_model *m);
 
-/* Portable dense convolution (any stride and padding), for ESA's small pooled
- * maps and CCA's 1x1 on the channel statistics (engine/src/kernels/conv_ref.c). */
-void rfdn_conv2d_ref(const rfdn_conv *cv, const float *in, int w, int h, float *out);
+/* Portable convolution (any stride and padding) into a dense (c, ho, wo)
+ * array, input element (c, y, x) at in[c * cs + y * rs + x]: for ESA's
+ * stride-2 convolution and small pooled maps, and CCA's 1x1 on the channel
+ * statistics (engine/src/kernels/conv_ref.c). */
+void rfdn_conv2d_ref(const rfdn_conv *cv, const float *in, int w, int h, ptrdiff_t rs,
+                     size_t cs, float *out);
 
 /* Bounded string formatting into a caller buffer (NULL allowed). */
 void rfdn_format(char *buf, size_t size, const char *fmt, ...)

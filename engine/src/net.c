@@ -247,29 +247,6 @@ static void relu(float *x, size_t n)
         x[i] = x[i] < 0.0f ? 0.0f : x[i];
 }
 
-/* 3x3, stride 2, no padding, from a map to a dense (c, hc, wc) array.  Row
- * by row with the weight broadcast, so that the inner loop vectorises. */
-static void conv_s2(const rfdn_exec *ex, const rfdn_conv *cv, const rfdn_fmap *in, float *out,
-                    int wc, int hc)
-{
-    for (int co = 0; co < cv->cout && !stopped(ex); co++)
-        for (int y = 0; y < hc; y++) {
-            float *restrict o = out + ((size_t)co * hc + y) * wc;
-            for (int x = 0; x < wc; x++)
-                o[x] = cv->b[co];
-            for (int ci = 0; ci < cv->cin; ci++)
-                for (int ky = 0; ky < 3; ky++) {
-                    const float *restrict r =
-                        in->p + (size_t)ci * in->cs + (ptrdiff_t)(2 * y + ky) * in->rs;
-                    for (int kx = 0; kx < 3; kx++) {
-                        const float wv = cv->w[((size_t)co * cv->cin + ci) * 9 + ky * 3 + kx];
-                        for (int x = 0; x < wc; x++)
-                            o[x] += wv * r[2 * x + kx];
-                    }
-                }
-        }
-}
-
 static void max_pool(const float *in, int iw, int ih, int c, int k, int s, float *out)
 {
     const int ow = (iw - k) / s + 1, oh = (ih - k) / s + 1;
@@ -366,15 +343,18 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
     const size_t small = (size_t)fc * wp * hp;
 
     conv(ex, blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, RFDN_EP_NONE, NULL);
-    conv_s2(ex, &b->esa_conv2, &M->c1_, M->c1, wc, hc);
     if (stopped(ex)) /* the serial steps below: skip them once cancelled */
         return;
+    rfdn_conv2d_ref(&b->esa_conv2, M->c1_.p, w, h, M->c1_.rs, M->c1_.cs, M->c1);
+    if (stopped(ex))
+        return;
     max_pool(M->c1, wc, hc, fc, 7, 3, M->v);
-    rfdn_conv2d_ref(&b->esa_conv_max, M->v, wp, hp, M->t1);
+    const size_t sp = (size_t)wp * hp;
+    rfdn_conv2d_ref(&b->esa_conv_max, M->v, wp, hp, wp, sp, M->t1);
     relu(M->t1, small);
-    rfdn_conv2d_ref(&b->esa_conv3, M->t1, wp, hp, M->t2);
+    rfdn_conv2d_ref(&b->esa_conv3, M->t1, wp, hp, wp, sp, M->t2);
     relu(M->t2, small);
-    rfdn_conv2d_ref(&b->esa_conv3_, M->t2, wp, hp, M->t1);
+    rfdn_conv2d_ref(&b->esa_conv3_, M->t2, wp, hp, wp, sp, M->t1);
     resize_job rj = {M->t1, wp, hp, &M->c3up, reg};
     par_rows(ex, h, resize_rows, &rj);
     conv(ex, blk_pc(ex, bi, BLK_ESA_F), &M->c1_, &M->s, RFDN_EP_ADD, &M->c3up);
@@ -436,9 +416,9 @@ static void cca(const rfdn_exec *ex, int bi, const rfdn_fmap *f, const rfdn_fmap
         }
         stat[c] = (float)(mean + sqrt(sq / P));
     }
-    rfdn_conv2d_ref(&b->cca_du0, stat, 1, 1, hid);
+    rfdn_conv2d_ref(&b->cca_du0, stat, 1, 1, 1, 1, hid);
     relu(hid, (size_t)nr);
-    rfdn_conv2d_ref(&b->cca_du2, hid, 1, 1, g);
+    rfdn_conv2d_ref(&b->cca_du2, hid, 1, 1, 1, 1, g);
     for (int c = 0; c < nf; c++)
         g[c] = sigmoidf(g[c]);
     if (reg && reg->cca_gain_out)

@@ -6,32 +6,27 @@
  */
 #include "../internal.h"
 
-void rfdn_conv2d_ref(const rfdn_conv *cv, const float *in, int w, int h, float *out)
+void rfdn_conv2d_ref(const rfdn_conv *cv, const float *in, int w, int h, ptrdiff_t rs,
+                     size_t cs, float *out)
 {
     const int k = cv->k, s = cv->stride, pad = cv->pad;
     const int ho = (h + 2 * pad - k) / s + 1, wo = (w + 2 * pad - k) / s + 1;
-    const size_t hw = (size_t)w * h, howo = (size_t)ho * wo;
+    const size_t howo = (size_t)ho * wo;
 
     for (int co = 0; co < cv->cout; co++) {
-        float *o = out + (size_t)co * howo;
+        float *restrict o = out + (size_t)co * howo;
         for (size_t p = 0; p < howo; p++)
             o[p] = cv->b[co];
         for (int ci = 0; ci < cv->cin; ci++) {
-            const float *x = in + (size_t)ci * hw;
+            const float *x = in + (size_t)ci * cs;
             const float *wt = cv->w + ((size_t)co * cv->cin + ci) * k * k;
-            if (k == 1 && s == 1) {
-                const float wv = wt[0];
-                for (size_t p = 0; p < hw; p++)
-                    o[p] += wv * x[p];
-                continue;
-            }
             for (int ky = 0; ky < k; ky++) {
                 for (int oy = 0; oy < ho; oy++) {
                     const int iy = oy * s + ky - pad;
                     if (iy < 0 || iy >= h)
                         continue;
-                    const float *xr = x + (size_t)iy * w;
-                    float *orow = o + (size_t)oy * wo;
+                    const float *restrict xr = x + (ptrdiff_t)iy * rs;
+                    float *restrict orow = o + (size_t)oy * wo;
                     for (int kx = 0; kx < k; kx++) {
                         const float wv = wt[ky * k + kx];
                         /* output columns whose input column ox*s+kx-pad is inside */
