@@ -265,6 +265,7 @@ typedef struct tile_plan {
     int core;  /* core edge, a multiple of RFDN_TILE_ALIGN; 0: whole image */
     int halo;
     int nx, ny;
+    int tw, th;    /* the largest tile's input size (core plus halo, clipped) */
     size_t floats; /* scratch for the largest tile, rounded up to 16 */
     int workers;   /* tiles run at once, each on one thread (1: each tile on all) */
 } tile_plan;
@@ -276,6 +277,8 @@ static bool plan_tiles(const rfdn_context *ctx, int w, int h, size_t budget_byte
     const size_t budget = budget_bytes / sizeof(float);
     memset(tp, 0, sizeof *tp);
     tp->nx = tp->ny = 1;
+    tp->tw = w;
+    tp->th = h;
     int core = ctx->settings.tile_size;
     if (core == 0) {
         tp->floats = tile_floats(m, w, h);
@@ -303,9 +306,9 @@ static bool plan_tiles(const rfdn_context *ctx, int w, int h, size_t budget_byte
     tp->halo = tile_halo(m);
     tp->nx = (w + core - 1) / core;
     tp->ny = (h + core - 1) / core;
-    const int tw = core + 2 * tp->halo < w ? core + 2 * tp->halo : w;
-    const int th = core + 2 * tp->halo < h ? core + 2 * tp->halo : h;
-    tp->floats = tile_floats(m, tw, th);
+    tp->tw = core + 2 * tp->halo < w ? core + 2 * tp->halo : w;
+    tp->th = core + 2 * tp->halo < h ? core + 2 * tp->halo : h;
+    tp->floats = tile_floats(m, tp->tw, tp->th);
     return tp->floats != 0;
 }
 
@@ -472,7 +475,7 @@ static void fill_transparent(float *rgb, const float *a, int w, int h, float *tm
                         if (yy < 0 || yy >= h || xx < 0 || xx >= w)
                             continue;
                         const size_t q = (size_t)yy * w + xx;
-                        if (known[q] != 1)
+                        if (!known[q])
                             continue;
                         for (int c = 0; c < 3; c++)
                             sum[c] += rgb[c * P + q];
@@ -488,10 +491,8 @@ static void fill_transparent(float *rgb, const float *a, int w, int h, float *tm
             if (!known[p] && tmp[p] >= 0.0f) {
                 for (int c = 0; c < 3; c++)
                     rgb[c * P + p] = tmp[c * P + p];
-                known[p] = 2;
+                known[p] = 1;
             }
-        for (size_t p = 0; p < P; p++)
-            known[p] = known[p] ? 1 : 0;
         if (!any)
             break;
     }
@@ -564,10 +565,10 @@ static void write_alpha(const rfdn_image *im, const float *a, const out_rect *r)
 
 typedef struct run_state {
     rfdn_context *ctx;
-    uint64_t base, total; /* progress units before this pass, and in all */
+    uint64_t total; /* progress units of the whole run */
     uint64_t last_ns;
     bool cancelled;
-    atomic_ullong done; /* parallel tiles: units done by all workers */
+    atomic_ullong done; /* units done, by every network run of every thread */
     pthread_t caller;   /* the only thread that calls the progress callback */
 } run_state;
 
@@ -576,15 +577,6 @@ static uint64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static bool report(run_state *rs, uint64_t d);
-
-static bool run_tick(void *user, uint64_t done, uint64_t pass_total)
-{
-    (void)pass_total;
-    run_state *rs = user;
-    return report(rs, rs->base + done);
 }
 
 /* Progress d of rs->total; the callback only on the caller's thread. */
@@ -627,27 +619,25 @@ typedef struct tile_job {
     const tile_plan *tp;
     rfdn_exec exec; /* the context's, with or without its pool */
     bool alpha, alpha_net, shared_gains, reverse;
-    uint64_t units;
     run_state *rs;
     atomic_int next;    /* next tile to claim (parallel schedule) */
     atomic_int status;  /* first failure */
 } tile_job;
 
-/* Per-worker progress: adds what this worker's net run reports to the
- * shared count. */
+/* A thread's progress: what its current network run reports is added to the
+ * run's shared count (set last = 0 before each network run). */
 typedef struct worker_state {
-    tile_job *job;
-    uint64_t last; /* units of the current net run already counted */
+    run_state *rs;
+    uint64_t last; /* units of the current network run already counted */
 } worker_state;
 
 static bool worker_tick(void *user, uint64_t done, uint64_t pass_total)
 {
     (void)pass_total;
     worker_state *ws = user;
-    run_state *rs = ws->job->rs;
-    const uint64_t d = atomic_fetch_add(&rs->done, done - ws->last) + (done - ws->last);
+    const uint64_t d = atomic_fetch_add(&ws->rs->done, done - ws->last) + (done - ws->last);
     ws->last = done;
-    return report(rs, d);
+    return report(ws->rs, d);
 }
 
 static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *hooks,
@@ -678,8 +668,7 @@ static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *
     read_planes(j->in, ix0, iy0, tw, th, rgb_in, a_in);
     if (j->alpha)
         fill_transparent(rgb_in, a_in, tw, th, rgb_out);
-    if (ws)
-        ws->last = 0;
+    ws->last = 0;
     rfdn_status st = rfdn_net_run(&j->exec, net, rgb_in, tw, th, rgb_out, regp, hooks);
     if (st != RFDN_OK)
         return st;
@@ -690,10 +679,7 @@ static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *
          * free for it now. */
         for (int c = 0; c < 3; c++)
             memcpy(rgb_in + c * P, a_in, P * sizeof(float));
-        if (ws)
-            ws->last = 0;
-        else
-            j->rs->base += j->units;
+        ws->last = 0;
         reg.cca_gain = j->shared_gains ? ctx->cca_gain[1] : NULL;
         st = rfdn_net_run(&j->exec, net, rgb_in, tw, th, rgb_out, regp, hooks);
         if (st != RFDN_OK)
@@ -714,7 +700,7 @@ static void tile_worker(void *arg, int i)
 {
     tile_job *j = arg;
     float *S = j->ctx->scratch + (size_t)i * j->tp->floats;
-    worker_state ws = {j, 0};
+    worker_state ws = {j->rs, 0};
     const rfdn_run_hooks hooks = {worker_tick, &ws};
     const int ntiles = j->tp->nx * j->tp->ny;
     int k;
@@ -777,34 +763,32 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
     const bool shared_gains = ntiles > 1 && m->info.attention == RFDN_ATTENTION_CCA;
     const uint64_t runs = (uint64_t)ntiles + (shared_gains ? 1 : 0);
     /* last_ns = 0: the first tick reports at once, later ones are throttled */
-    run_state rs = {.ctx = ctx, .base = 0, .total = units * passes * runs, .last_ns = 0,
+    run_state rs = {.ctx = ctx, .total = units * passes * runs, .last_ns = 0,
                     .caller = pthread_self()};
     atomic_init(&rs.done, 0);
-    const rfdn_run_hooks hooks = {run_tick, &rs};
+    worker_state ws = {&rs, 0};
+    const rfdn_run_hooks hooks = {worker_tick, &ws};
 
     if (shared_gains) {
-        const int tw = tp.core + 2 * tp.halo < w ? tp.core + 2 * tp.halo : w;
-        const int th = tp.core + 2 * tp.halo < h ? tp.core + 2 * tp.halo : h;
+        const int tw = tp.tw, th = tp.th;
         for (int pass = 0; pass < (int)passes && st == RFDN_OK; pass++) {
             int rw, rh;
             float *tin = ctx->scratch + rfdn_net_scratch_floats(m, tw, th);
             float *tout = tin + 3 * (size_t)tw * th;
             thumbnail(in, pass == 1, tw, th, tin, &rw, &rh);
             const rfdn_region g = {0, 0, 0, 0, NULL, ctx->cca_gain[pass]};
-            rs.base = (uint64_t)pass * units;
+            ws.last = 0;
             st = rfdn_net_run(&ctx->exec, ctx->scratch, tin, rw, rh, tout, &g, &hooks);
         }
     }
 
     tile_job job = {.ctx = ctx, .in = in, .out = out, .tp = &tp, .exec = ctx->exec,
                     .alpha = alpha, .alpha_net = alpha_net, .shared_gains = shared_gains,
-                    .reverse = atomic_load(&reverse_tiles), .units = units, .rs = &rs};
+                    .reverse = atomic_load(&reverse_tiles), .rs = &rs};
     atomic_init(&job.next, 0);
     atomic_init(&job.status, RFDN_OK);
-    const uint64_t before = (shared_gains ? units * passes : 0);
     if (st == RFDN_OK && tp.workers > 1) {
         job.exec.pool = NULL; /* each tile on one thread */
-        atomic_store(&rs.done, before);
         rfdn_pool_run(ctx->pool, tp.workers, tile_worker, &job);
         st = (rfdn_status)atomic_load(&job.status);
         if (st == RFDN_OK && atomic_load(&ctx->cancel))
@@ -812,10 +796,8 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
         if (st == RFDN_OK)
             report(&rs, rs.total);
     } else {
-        for (int k = 0; k < ntiles && st == RFDN_OK; k++) {
-            rs.base = before + (uint64_t)k * units * passes; /* k: progress order */
-            st = run_tile(&job, job.reverse ? ntiles - 1 - k : k, ctx->scratch, &hooks, NULL);
-        }
+        for (int k = 0; k < ntiles && st == RFDN_OK; k++)
+            st = run_tile(&job, job.reverse ? ntiles - 1 - k : k, ctx->scratch, &hooks, &ws);
     }
     if (st == RFDN_CANCELLED)
         return set_error(ctx, RFDN_CANCELLED, "cancelled");

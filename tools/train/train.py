@@ -292,9 +292,8 @@ def main(argv):
             p5 = p14 = float("nan")
             ev = os.path.join(SHARED, "datasets", "eval")
             if os.path.isdir(ev):
-                net_cpu = net
-                p5 = evaluate(net_cpu, os.path.join(ev, "Set5"), a.scale)
-                p14 = evaluate(net_cpu, os.path.join(ev, "Set14"), a.scale)
+                p5 = evaluate(net, os.path.join(ev, "Set5"), a.scale)
+                p14 = evaluate(net, os.path.join(ev, "Set14"), a.scale)
             sps = (time.time() - t0) / max(nacc, 1)
             log.write("%d\t%.4f\t%.2e\t%.3f\t%.3f\t%.3f\n" % (step, acc / nacc, lr_now, p5,
                                                              p14, sps))
