@@ -2,18 +2,17 @@
 /*
  * rfdn-upscale: the command-line upscaler.
  *
- *   rfdn-upscale --model-file FILE INPUT -o OUTPUT
- *   rfdn-upscale eval --model-file FILE [--check-lr DIR] HR...
+ *   rfdn-upscale [OPTIONS] INPUT... (-o OUTPUT | -d OUTDIR)
+ *   rfdn-upscale eval [OPTIONS] HR-IMAGE-OR-DIR...
+ *   rfdn-upscale models
  *
- * 8-bit PNG and JPEG through GdkPixbuf for now.  Outputs are written to a
- * temporary file in the output's directory and renamed into place, so a
- * failure or an interrupt never leaves a partial file behind, and an input is
- * never overwritten.
+ * Images go through common/imageio (libvips): PNG, JPEG, WebP, TIFF, 8/16
+ * bits, metadata carried over.  Outputs are written to a temporary file in
+ * the output's folder and renamed into place, so a failure or an interrupt
+ * never leaves a partial file behind, and an input is never overwritten.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <math.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -21,20 +20,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib.h>
+#include <glib/gstdio.h>
 
+#include "imageio.h"
 #include "imageops.h"
 #include "rfdn.h"
 
 #define PROG "rfdn-upscale"
 
-static rfdn_context *volatile g_ctx; /* for the SIGINT handler */
+#ifndef RFDN_MODELS_DIR
+#define RFDN_MODELS_DIR "/usr/local/share/rfdn-upscaler/models"
+#endif
 
-static void on_sigint(int sig)
+static rfdn_context *volatile g_ctx; /* for the signal handler */
+static volatile sig_atomic_t g_interrupted;
+
+static void on_signal(int sig)
 {
     (void)sig;
+    g_interrupted = 1;
     if (g_ctx)
         rfdn_cancel(g_ctx);
 }
@@ -42,19 +50,37 @@ static void on_sigint(int sig)
 static void usage(FILE *f)
 {
     fprintf(f,
-            "Usage: " PROG " [OPTIONS] INPUT -o OUTPUT\n"
+            "Usage: " PROG " [OPTIONS] INPUT... (-o OUTPUT | -d OUTDIR)\n"
             "       " PROG " eval [OPTIONS] HR-IMAGE-OR-DIR...\n"
+            "       " PROG " models\n"
             "\n"
-            "Upscales an image with RFDN or E-RFDN on the CPU.\n"
+            "Upscales images with RFDN or E-RFDN on the CPU.  Reads and writes PNG\n"
+            "(8/16-bit), JPEG, WebP and TIFF (8/16-bit); keeps the bit depth, alpha,\n"
+            "ICC profile, EXIF, XMP and resolution.\n"
             "\n"
-            "Options:\n"
-            "  -m, --model-file FILE   model file (.safetensors); --model FILE is the same\n"
-            "  -o, --output FILE       output image (.png, .jpg or .jpeg)\n"
+            "Model:\n"
+            "  -n, --model NAME        rfdn or e-rfdn (default e-rfdn)\n"
+            "  -s, --scale N           2, 3 or 4 (default 4)\n"
+            "  -m, --model-file FILE   any compatible model file instead (.safetensors,\n"
+            "                          or a PyTorch .pth state_dict)\n"
+            "      --official FILE     the authors' E-RFDN x4 weights (RFDN_AIM.pth) for\n"
+            "                          --model e-rfdn --scale 4\n"
+            "Output:\n"
+            "  -o, --output FILE       output file (one input); \"-\" writes to stdout\n"
+            "  -d, --output-dir DIR    output folder for any number of inputs\n"
+            "  -r, --recursive         with -d: take folders' subfolders too, mirroring\n"
+            "                          the tree in DIR\n"
+            "  -f, --format FMT        png, jpg, webp or tif (default: from OUTPUT's\n"
+            "                          name, or with -d the input's type)\n"
+            "  -Q, --quality N         JPEG and WebP quality 1-100 (default 92 / 90)\n"
+            "      --suffix TEXT       with -d: append TEXT to each output's name\n"
+            "  -y, --overwrite         replace existing outputs (never an input)\n"
+            "Engine:\n"
             "  -a, --alpha MODE        alpha upscaling: network (default) or bicubic\n"
             "  -t, --threads N         worker threads (0 = all cores)\n"
             "  -T, --tile N            tile edge in input pixels (0 = automatic)\n"
             "  -M, --memory MIB        scratch memory budget in MiB (default 1024)\n"
-            "  -y, --overwrite         replace OUTPUT if it exists (never an input)\n"
+            "Other:\n"
             "  -q, --quiet             print nothing but errors\n"
             "  -h, --help              this help\n"
             "  -V, --version           the version\n"
@@ -62,26 +88,112 @@ static void usage(FILE *f)
             "eval: downscales each HR image with MATLAB-compatible bicubic by the\n"
             "model's scale, upscales it, and prints Y-PSNR / SSIM (border = scale).\n"
             "  --check-lr DIR          also compare each generated LR image with\n"
-            "                          DIR/<name> and fail if any byte differs\n");
+            "                          DIR/<name> and fail if any byte differs\n"
+            "\n"
+            "models: lists the model files found and where they are looked for.\n"
+            "\n"
+            "The models are looked for in $RFDN_MODEL_DIR, ~/.local/share/rfdn-upscaler/models\n"
+            "and " RFDN_MODELS_DIR ".  The official E-RFDN x4 file can also\n"
+            "be set with $RFDN_OFFICIAL_MODEL or \"official = FILE\" in the [models]\n"
+            "group of ~/.config/rfdn-upscaler/config.\n"
+            "\n"
+            "Exit status: 0 when every image was written, 1 when any failed, 2 for a\n"
+            "usage error, 130 when interrupted.\n");
 }
 
 /* ------------------------------------------------------------------------ */
+/* Models */
 
-static int progress_cb(void *user, uint64_t done, uint64_t total)
+static char *official_from_config(void)
 {
-    (void)user;
-    fprintf(stderr, "\r%3d%%", (int)(100 * done / (total ? total : 1)));
-    if (done == total)
-        fputc('\n', stderr);
+    const char *env = g_getenv("RFDN_OFFICIAL_MODEL");
+    if (env && *env)
+        return g_strdup(env);
+    char *path = g_build_filename(g_get_user_config_dir(), "rfdn-upscaler", "config", NULL);
+    GKeyFile *kf = g_key_file_new();
+    char *v = NULL;
+    if (g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
+        v = g_key_file_get_string(kf, "models", "official", NULL);
+    g_key_file_free(kf);
+    g_free(path);
+    if (v && !*v)
+        g_clear_pointer(&v, g_free);
+    return v;
+}
+
+static GPtrArray *model_dirs(void)
+{
+    GPtrArray *d = g_ptr_array_new_with_free_func(g_free);
+    const char *env = g_getenv("RFDN_MODEL_DIR");
+    if (env && *env)
+        g_ptr_array_add(d, g_strdup(env));
+    g_ptr_array_add(d, g_build_filename(g_get_user_data_dir(), "rfdn-upscaler", "models", NULL));
+    g_ptr_array_add(d, g_strdup(RFDN_MODELS_DIR));
+    return d;
+}
+
+/* The file for a model name and scale: the official file for e-rfdn x4 if
+ * given, else <name>-x<scale>.safetensors in the first model folder that
+ * has it.  NULL with a message when there is none. */
+static char *find_model(const char *name, int scale, const char *official)
+{
+    if (official && !strcmp(name, "e-rfdn") && scale == 4)
+        return g_strdup(official);
+    char *file = g_strdup_printf("%s-x%d.safetensors", name, scale);
+    GPtrArray *dirs = model_dirs();
+    char *found = NULL;
+    for (guint i = 0; !found && i < dirs->len; i++) {
+        char *p = g_build_filename(dirs->pdata[i], file, NULL);
+        if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
+            found = p;
+        else
+            g_free(p);
+    }
+    if (!found) {
+        fprintf(stderr, PROG ": model %s x%d is not installed (no %s in", name, scale, file);
+        for (guint i = 0; i < dirs->len; i++)
+            fprintf(stderr, "%s %s", i ? "," : "", (char *)dirs->pdata[i]);
+        fprintf(stderr, ")%s\n",
+                !strcmp(name, "e-rfdn") && scale == 4
+                    ? "; the authors' weights can be used with --official FILE"
+                    : "; use --model-file FILE for another model file");
+    }
+    g_ptr_array_free(dirs, TRUE);
+    g_free(file);
+    return found;
+}
+
+static int cmd_models(void)
+{
+    GPtrArray *dirs = model_dirs();
+    const char *names[] = {"rfdn", "e-rfdn"};
+    printf("Model folders, in search order:\n");
+    for (guint i = 0; i < dirs->len; i++)
+        printf("  %s\n", (char *)dirs->pdata[i]);
+    printf("\n");
+    for (int n = 0; n < 2; n++)
+        for (int s = 2; s <= 4; s++) {
+            char *file = g_strdup_printf("%s-x%d.safetensors", names[n], s), *found = NULL;
+            for (guint i = 0; !found && i < dirs->len; i++) {
+                char *p = g_build_filename(dirs->pdata[i], file, NULL);
+                if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
+                    found = p;
+                else
+                    g_free(p);
+            }
+            printf("  %-7s x%d  %s\n", names[n], s, found ? found : "(not installed)");
+            g_free(found);
+            g_free(file);
+        }
+    char *off = official_from_config();
+    printf("  official e-rfdn x4: %s\n", off ? off : "(not set)");
+    g_free(off);
+    g_ptr_array_free(dirs, TRUE);
     return 0;
 }
 
 static rfdn_model *load_model(const char *path)
 {
-    if (!path) {
-        fprintf(stderr, PROG ": no model given (use --model-file FILE)\n");
-        return NULL;
-    }
     char err[512];
     rfdn_model *m = NULL;
     if (rfdn_model_load(path, &m, err, sizeof err) != RFDN_OK) {
@@ -91,362 +203,227 @@ static rfdn_model *load_model(const char *path)
     return m;
 }
 
-static GdkPixbuf *load_image(const char *path)
+/* ------------------------------------------------------------------------ */
+/* Progress */
+
+typedef struct {
+    bool bar;          /* draw a progress bar (stderr is a terminal) */
+    bool chatty;       /* one line per file (stdout is a terminal) */
+    int index, count;  /* current file (1-based), number of files */
+    const char *name;  /* current file */
+    double file_mpx;   /* current file's output megapixels */
+    double done_mpx;   /* output megapixels of the files before it */
+    double total_mpx;  /* of all files */
+    double t0, tfile;  /* start of the batch and of the file */
+    double last_draw;
+} progress;
+
+static double now(void)
 {
-    GError *err = NULL;
-    GdkPixbuf *pb = gdk_pixbuf_new_from_file(path, &err);
-    if (!pb) {
-        fprintf(stderr, PROG ": %s: %s\n", path, err ? err->message : "cannot read the image");
-        g_clear_error(&err);
-        return NULL;
-    }
-    if (gdk_pixbuf_get_bits_per_sample(pb) != 8 ||
-        gdk_pixbuf_get_colorspace(pb) != GDK_COLORSPACE_RGB) {
-        fprintf(stderr, PROG ": %s: unsupported pixel format\n", path);
-        g_object_unref(pb);
-        return NULL;
-    }
-    /* Apply the EXIF orientation, as image viewers do. */
-    GdkPixbuf *o = gdk_pixbuf_apply_embedded_orientation(pb);
-    g_object_unref(pb);
-    return o;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static rfdn_image image_of(GdkPixbuf *pb)
+static void fmt_time(char *buf, size_t n, double s)
 {
-    rfdn_image im = {
-        .width = gdk_pixbuf_get_width(pb),
-        .height = gdk_pixbuf_get_height(pb),
-        .channels = gdk_pixbuf_get_n_channels(pb),
-        .format = RFDN_SAMPLE_U8,
-        .stride = gdk_pixbuf_get_rowstride(pb),
-        .data = gdk_pixbuf_get_pixels(pb),
-    };
-    return im;
+    if (!(s >= 0) || s > 359999)
+        snprintf(buf, n, "--:--");
+    else if (s >= 3600)
+        snprintf(buf, n, "%d:%02d:%02d", (int)s / 3600, (int)s / 60 % 60, (int)s % 60);
+    else
+        snprintf(buf, n, "%d:%02d", (int)s / 60, (int)s % 60);
 }
 
-/* Runs the model on a pixbuf; returns a new pixbuf or NULL (message printed). */
-static GdkPixbuf *upscale_pixbuf(rfdn_context *ctx, GdkPixbuf *in, const char *name)
+static int progress_cb(void *user, uint64_t done, uint64_t total)
 {
-    const rfdn_model *m = rfdn_context_get_model(ctx);
-    rfdn_image src = image_of(in);
-    int ow, oh;
-    if (rfdn_output_size(m, src.width, src.height, &ow, &oh) != RFDN_OK) {
-        fprintf(stderr, PROG ": %s: image too large (%d x %d)\n", name, src.width,
-                src.height);
-        return NULL;
+    progress *p = user;
+    const double t = now();
+    if (done < total && t - p->last_draw < 0.1)
+        return 0;
+    p->last_draw = t;
+    const double f = total ? (double)done / total : 1;
+    const double el = t - p->tfile, mpx = f * p->file_mpx;
+    const double all_done = p->done_mpx + mpx;
+    const double all_el = t - p->t0;
+    const double speed = el > 0 ? mpx / el : 0;
+    char left[32], all_left[32];
+    fmt_time(left, sizeof left, f > 0.02 ? el * (1 - f) / f : -1);
+    fmt_time(all_left, sizeof all_left,
+             all_done > 0 && all_el > 1 ? all_el * (p->total_mpx - all_done) / all_done : -1);
+    char bar[21];
+    const int filled = (int)(f * 20 + 0.5);
+    for (int i = 0; i < 20; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[20] = 0;
+    /* name shortened to keep the line on one terminal row */
+    const char *base = strrchr(p->name, '/') ? strrchr(p->name, '/') + 1 : p->name;
+    fprintf(stderr, "\r\033[K%.28s [%s] %3d%%  %.2f MP/s  %s left", base, bar,
+            (int)(f * 100), speed, left);
+    if (p->count > 1)
+        fprintf(stderr, "  | file %d/%d, all %3d%%, %s left", p->index, p->count,
+                (int)(100 * all_done / (p->total_mpx > 0 ? p->total_mpx : 1)), all_left);
+    fflush(stderr);
+    return 0;
+}
+
+static void progress_clear(const progress *p)
+{
+    if (p->bar) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
     }
-    GdkPixbuf *out =
-        gdk_pixbuf_new(GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha(in), 8, ow, oh);
-    if (!out) {
-        fprintf(stderr, PROG ": %s: out of memory for a %d x %d output\n", name, ow, oh);
-        return NULL;
-    }
-    rfdn_image dst = image_of(out);
-    rfdn_status st = rfdn_upscale(ctx, &src, &dst);
-    if (st != RFDN_OK) {
-        fprintf(stderr, PROG ": %s: %s\n", name,
-                st == RFDN_CANCELLED ? "interrupted" : rfdn_context_error(ctx));
-        g_object_unref(out);
-        return NULL;
-    }
-    return out;
 }
 
 /* ------------------------------------------------------------------------ */
-/* Safe output */
+/* Upscaling one file */
 
-static const char *output_type(const char *path)
+typedef struct {
+    char *input;   /* path */
+    char *output;  /* path, or "-" */
+    int w, h;      /* from the header; 0 if unreadable */
+    bool make_dir; /* create the output's folder (-d) */
+} job;
+
+static void job_free(gpointer p)
 {
-    const char *dot = strrchr(path, '.');
-    if (!dot)
-        return NULL;
-    if (!g_ascii_strcasecmp(dot, ".png"))
-        return "png";
-    if (!g_ascii_strcasecmp(dot, ".jpg") || !g_ascii_strcasecmp(dot, ".jpeg"))
-        return "jpeg";
-    return NULL;
+    job *j = p;
+    g_free(j->input);
+    g_free(j->output);
+    g_free(j);
 }
 
-static gboolean write_cb(const gchar *buf, gsize count, GError **error, gpointer data)
+static uint64_t physical_memory(void)
 {
-    if (fwrite(buf, 1, count, data) != count) {
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s",
-                    g_strerror(errno));
-        return FALSE;
-    }
-    return TRUE;
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : UINT64_MAX;
 }
 
-/* JPEG has no alpha: composite over white. */
-static GdkPixbuf *flatten(GdkPixbuf *pb)
+/* Returns 0, 1 on failure (message printed), or 130 when interrupted. */
+static int upscale_file(rfdn_context *ctx, const job *j, const rfdn_io_save_options *so,
+                        progress *pr)
 {
-    int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
-    GdkPixbuf *o = gdk_pixbuf_new(GDK_COLORSPACE_RGB, FALSE, 8, w, h);
-    if (!o)
-        return NULL;
-    gdk_pixbuf_fill(o, 0xffffffff);
-    gdk_pixbuf_composite(pb, o, 0, 0, w, h, 0, 0, 1, 1, GDK_INTERP_NEAREST, 255);
-    return o;
-}
-
-/* Saves to a temporary file beside `path`, then renames it into place. */
-static int save_image(GdkPixbuf *pb, const char *path)
-{
-    const char *type = output_type(path);
-    char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
-    char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-    int ret = -1;
+    const rfdn_model *m = rfdn_context_get_model(ctx);
+    rfdn_model_info info;
+    rfdn_model_get_info(m, &info);
     GError *err = NULL;
-    GdkPixbuf *flat = NULL;
-    FILE *f = NULL;
-    int fd = g_mkstemp_full(tmp, O_WRONLY, 0600);
-    if (fd < 0) {
-        fprintf(stderr, PROG ": %s: cannot create the output: %s\n", path, g_strerror(errno));
-        goto out;
+    int w, h, ch, bits;
+    if (!rfdn_io_probe(j->input, &w, &h, &ch, &bits, &err)) {
+        fprintf(stderr, PROG ": %s: %s\n", j->input, err->message);
+        g_error_free(err);
+        return 1;
     }
-    f = fdopen(fd, "wb");
-    if (!f) {
-        close(fd);
-        fprintf(stderr, PROG ": %s: %s\n", path, g_strerror(errno));
-        goto out_unlink;
+    /* Refuse before allocating what could never fit: the input and output
+     * pixels must fit in this machine's memory. */
+    int ow, oh;
+    const uint64_t px_bytes = (uint64_t)ch * (bits / 8);
+    const uint64_t need = (uint64_t)w * h * px_bytes * (1 + (uint64_t)info.scale * info.scale);
+    if (rfdn_output_size(m, w, h, &ow, &oh) != RFDN_OK || need > physical_memory()) {
+        fprintf(stderr,
+                PROG ": %s: the image is too large: %d x %d pixels would need %.1f GiB for "
+                     "the input and output pixels (this machine has %.1f GiB)\n",
+                j->input, w, h, need / 1073741824.0, physical_memory() / 1073741824.0);
+        return 1;
     }
-    if (!strcmp(type, "jpeg") && gdk_pixbuf_get_has_alpha(pb)) {
-        flat = flatten(pb);
-        if (!flat) {
-            fprintf(stderr, PROG ": %s: out of memory\n", path);
-            goto out_unlink;
-        }
-        pb = flat;
+    rfdn_io_image *in = rfdn_io_load(j->input, (uint64_t)w * h, &err);
+    if (!in) {
+        fprintf(stderr, PROG ": %s: %s\n", j->input, err->message);
+        g_error_free(err);
+        return 1;
     }
-    gboolean ok = !strcmp(type, "jpeg")
-                      ? gdk_pixbuf_save_to_callback(pb, write_cb, f, type, &err, "quality",
-                                                    "95", NULL)
-                      : gdk_pixbuf_save_to_callback(pb, write_cb, f, type, &err, NULL);
-    if (!ok) {
-        fprintf(stderr, PROG ": %s: cannot write: %s\n", path,
-                err ? err->message : "unknown error");
-        goto out_unlink;
+    int ret = 1;
+    rfdn_io_image *out = rfdn_io_new_like(in, ow, oh, &err);
+    if (!out) {
+        fprintf(stderr, PROG ": %s: %s\n", j->input, err->message);
+        g_error_free(err);
+        goto done;
     }
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        fprintf(stderr, PROG ": %s: cannot write: %s\n", path, g_strerror(errno));
-        goto out_unlink;
+    pr->name = j->input;
+    pr->tfile = now();
+    pr->last_draw = 0;
+    pr->file_mpx = (double)ow * oh / 1e6;
+    rfdn_image src = rfdn_io_engine_image(in), dst = rfdn_io_engine_image(out);
+    rfdn_status st = rfdn_upscale(ctx, &src, &dst);
+    progress_clear(pr);
+    if (st == RFDN_CANCELLED || g_interrupted) {
+        fprintf(stderr, PROG ": %s: interrupted; nothing written\n", j->input);
+        ret = 130;
+        goto done;
     }
-    int rc = fclose(f);
-    f = NULL;
-    if (rc != 0) {
-        fprintf(stderr, PROG ": %s: cannot write: %s\n", path, g_strerror(errno));
-        goto out_unlink;
+    if (st != RFDN_OK) {
+        fprintf(stderr, PROG ": %s: %s\n", j->input, rfdn_context_error(ctx));
+        goto done;
     }
-    /* mkstemp made the file 0600; give it the usual permissions */
-    mode_t mask = umask(0);
-    umask(mask);
-    chmod(tmp, 0666 & ~mask);
-    if (rename(tmp, path) != 0) {
-        fprintf(stderr, PROG ": %s: cannot write: %s\n", path, g_strerror(errno));
-        goto out_unlink;
+    if (j->make_dir) {
+        char *dir = g_path_get_dirname(j->output);
+        const int r = g_mkdir_with_parents(dir, 0777);
+        if (r != 0)
+            fprintf(stderr, PROG ": %s: cannot create the folder: %s\n", dir, g_strerror(errno));
+        g_free(dir);
+        if (r != 0)
+            goto done;
     }
+    if (!rfdn_io_save(out, j->output, so, &err)) {
+        fprintf(stderr, PROG ": %s: %s\n", j->output, err->message);
+        g_error_free(err);
+        goto done;
+    }
+    if (pr->chatty)
+        printf("%s -> %s (%d x %d -> %d x %d, %.1f s)\n", j->input, j->output, w, h, ow, oh,
+               now() - pr->tfile);
     ret = 0;
-    goto out;
-out_unlink:
-    if (f)
-        fclose(f);
-    unlink(tmp);
-out:
-    g_clear_error(&err);
-    if (flat)
-        g_object_unref(flat);
-    g_free(tmp);
-    g_free(dir);
-    g_free(base);
+done:
+    rfdn_io_image_free(out);
+    rfdn_io_image_free(in);
     return ret;
 }
 
 /* ------------------------------------------------------------------------ */
-/* eval */
+/* Inputs */
 
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Expands directories into their image files, sorted. */
-static GPtrArray *collect_inputs(char **args, int n)
+static bool is_image_name(const char *name)
 {
-    GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
-    for (int i = 0; i < n; i++) {
-        if (!g_file_test(args[i], G_FILE_TEST_IS_DIR)) {
-            g_ptr_array_add(v, g_strdup(args[i]));
-            continue;
-        }
-        GDir *d = g_dir_open(args[i], 0, NULL);
-        if (!d) {
-            g_ptr_array_add(v, g_strdup(args[i])); /* reported when read */
-            continue;
-        }
-        GPtrArray *names = g_ptr_array_new();
-        const char *e;
-        while ((e = g_dir_read_name(d)))
-            if (g_str_has_suffix(e, ".png") || g_str_has_suffix(e, ".jpg"))
-                g_ptr_array_add(names, g_build_filename(args[i], e, NULL));
-        g_dir_close(d);
-        qsort(names->pdata, names->len, sizeof(char *), cmp_str);
-        for (guint j = 0; j < names->len; j++)
-            g_ptr_array_add(v, names->pdata[j]);
-        g_ptr_array_free(names, TRUE);
-    }
-    return v;
+    return name[0] != '.' && rfdn_io_format_from_path(name) != RFDN_IO_FORMAT_NONE;
 }
 
-/* Whether a file is a grayscale PNG (colour type 0 or 4 in its IHDR).
- * GdkPixbuf hands every image over as RGB, so this reads the header. */
-static bool png_is_gray(const char *path)
+/* Adds the image files of folder `dir` (relative path `rel` under the
+ * input folder) to `out` as pairs (path, relative path), sorted; descends
+ * into subfolders when `recursive`. */
+static void scan_dir(const char *dir, const char *rel, bool recursive, GPtrArray *out)
 {
-    unsigned char h[26];
-    FILE *f = fopen(path, "rb");
-    bool gray = f && fread(h, 1, sizeof h, f) == sizeof h &&
-                !memcmp(h, "\x89PNG\r\n\x1a\n", 8) && !memcmp(h + 12, "IHDR", 4) &&
-                (h[25] == 0 || h[25] == 4);
-    if (f)
-        fclose(f);
-    return gray;
-}
-
-static int cmd_eval(rfdn_context *ctx, char **files, int n, const char *check_lr, bool quiet)
-{
-    rfdn_model_info info;
-    rfdn_model_get_info(rfdn_context_get_model(ctx), &info);
-    const int s = info.scale;
-    GPtrArray *inputs = collect_inputs(files, n);
-    double sum_psnr = 0, sum_ssim = 0;
-    int count = 0, failed = 0;
-    if (!quiet)
-        printf("%-24s %9s %7s\n", "image", "Y-PSNR", "SSIM");
-    for (guint i = 0; i < inputs->len; i++) {
-        const char *path = inputs->pdata[i];
-        GdkPixbuf *hr = load_image(path);
-        if (!hr) {
-            failed++;
-            continue;
-        }
-        /* modcrop, drop alpha */
-        const int w = gdk_pixbuf_get_width(hr) / s * s, h = gdk_pixbuf_get_height(hr) / s * s;
-        GdkPixbuf *hrc = gdk_pixbuf_new(GDK_COLORSPACE_RGB, FALSE, 8, w, h);
-        GdkPixbuf *lr = gdk_pixbuf_new(GDK_COLORSPACE_RGB, FALSE, 8, w / s, h / s);
-        GdkPixbuf *sr = NULL;
-        bool ok = hrc && lr && w >= s && h >= s;
-        if (ok) {
-            const int nc = gdk_pixbuf_get_n_channels(hr);
-            const guchar *src = gdk_pixbuf_read_pixels(hr);
-            guchar *dst = gdk_pixbuf_get_pixels(hrc);
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
-                    memcpy(dst + (size_t)y * gdk_pixbuf_get_rowstride(hrc) + 3 * (size_t)x,
-                           src + (size_t)y * gdk_pixbuf_get_rowstride(hr) + (size_t)x * nc, 3);
-            guchar *packed = g_try_malloc((size_t)(w / s) * (h / s) * 3 + 1);
-            ok = packed && rfdn_imresize_down(dst, w, h, 3, gdk_pixbuf_get_rowstride(hrc), s,
-                                              packed) == 0;
-            if (ok)
-                for (int y = 0; y < h / s; y++)
-                    memcpy(gdk_pixbuf_get_pixels(lr) + (size_t)y * gdk_pixbuf_get_rowstride(lr),
-                           packed + (size_t)y * (w / s) * 3, (size_t)(w / s) * 3);
-            g_free(packed);
-            if (!ok)
-                fprintf(stderr, PROG ": %s: out of memory\n", path);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (!d)
+        return;
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *e;
+    while ((e = g_dir_read_name(d)))
+        g_ptr_array_add(names, g_strdup(e));
+    g_dir_close(d);
+    qsort(names->pdata, names->len, sizeof(char *), cmp_str);
+    for (guint i = 0; i < names->len; i++) {
+        const char *n = names->pdata[i];
+        char *p = g_build_filename(dir, n, NULL);
+        char *r = rel ? g_build_filename(rel, n, NULL) : g_strdup(n);
+        if (g_file_test(p, G_FILE_TEST_IS_DIR)) {
+            if (recursive && n[0] != '.')
+                scan_dir(p, r, recursive, out);
+            g_free(p);
+            g_free(r);
+        } else if (is_image_name(n)) {
+            g_ptr_array_add(out, p);
+            g_ptr_array_add(out, r);
         } else {
-            fprintf(stderr, PROG ": %s: cannot prepare the image\n", path);
+            g_free(p);
+            g_free(r);
         }
-        if (ok && check_lr) {
-            char *base = g_path_get_basename(path);
-            char *ref = g_build_filename(check_lr, base, NULL);
-            GdkPixbuf *lref = load_image(ref);
-            ok = lref && gdk_pixbuf_get_width(lref) == w / s &&
-                 gdk_pixbuf_get_height(lref) == h / s;
-            for (int y = 0; ok && y < h / s; y++)
-                for (int x = 0; ok && x < w / s; x++)
-                    ok = !memcmp(gdk_pixbuf_read_pixels(lref) +
-                                     (size_t)y * gdk_pixbuf_get_rowstride(lref) +
-                                     (size_t)x * gdk_pixbuf_get_n_channels(lref),
-                                 gdk_pixbuf_read_pixels(lr) +
-                                     (size_t)y * gdk_pixbuf_get_rowstride(lr) + 3 * (size_t)x,
-                                 3);
-            if (!ok)
-                fprintf(stderr, PROG ": %s: the generated LR image differs from %s\n", path,
-                        ref);
-            if (lref)
-                g_object_unref(lref);
-            g_free(ref);
-            g_free(base);
-        }
-        /* A grayscale image goes through the engine as gray (it comes back
-         * gray) and is its own Y; colour images are compared on BT.601 Y. */
-        const bool gray = png_is_gray(path);
-        if (ok)
-            ok = (sr = upscale_pixbuf(ctx, lr, path)) != NULL;
-        if (ok) {
-            double *yh = g_try_malloc(sizeof(double) * (size_t)w * h);
-            double *ys = g_try_malloc(sizeof(double) * (size_t)w * h);
-            ok = yh && ys;
-            if (ok && gray) {
-                /* the engine's gray output: the mean of the three channels */
-                guchar *g = g_try_malloc((size_t)w * h);
-                rfdn_image li = image_of(lr), lg = li, og = {w, h, 1, RFDN_SAMPLE_U8, w, g};
-                guchar *lgp = g_try_malloc((size_t)(w / s) * (h / s));
-                ok = g && lgp;
-                for (int y = 0; ok && y < h / s; y++)
-                    for (int x = 0; x < w / s; x++)
-                        lgp[(size_t)y * (w / s) + x] =
-                            ((guchar *)li.data)[(size_t)y * li.stride + 3 * (size_t)x];
-                lg.channels = 1;
-                lg.stride = w / s;
-                lg.data = lgp;
-                ok = ok && rfdn_upscale(ctx, &lg, &og) == RFDN_OK;
-                if (ok) {
-                    rfdn_luma(gdk_pixbuf_read_pixels(hrc), w, h, 3,
-                              gdk_pixbuf_get_rowstride(hrc), true, yh);
-                    rfdn_luma(g, w, h, 1, (size_t)w, true, ys);
-                } else {
-                    fprintf(stderr, PROG ": %s: %s\n", path,
-                            g && lgp ? rfdn_context_error(ctx) : "out of memory");
-                }
-                g_free(g);
-                g_free(lgp);
-            } else if (ok) {
-                rfdn_luma(gdk_pixbuf_read_pixels(hrc), w, h, 3, gdk_pixbuf_get_rowstride(hrc),
-                          false, yh);
-                rfdn_luma(gdk_pixbuf_read_pixels(sr), w, h, 3, gdk_pixbuf_get_rowstride(sr),
-                          false, ys);
-            }
-            if (ok) {
-                const double p = rfdn_psnr(yh, ys, w, h, s), q = rfdn_ssim(yh, ys, w, h, s);
-                char *base = g_path_get_basename(path);
-                if (!quiet)
-                    printf("%-24s %9.4f %7.4f\n", base, p, q);
-                g_free(base);
-                sum_psnr += p;
-                sum_ssim += q;
-                count++;
-            }
-            g_free(yh);
-            g_free(ys);
-        }
-        if (!ok)
-            failed++;
-        if (sr)
-            g_object_unref(sr);
-        if (lr)
-            g_object_unref(lr);
-        if (hrc)
-            g_object_unref(hrc);
-        g_object_unref(hr);
     }
-    if (count)
-        printf("%-24s %9.4f %7.4f\n", "average", sum_psnr / count, sum_ssim / count);
-    g_ptr_array_free(inputs, TRUE);
-    return failed || !count ? 1 : 0;
+    g_ptr_array_free(names, TRUE);
 }
-
-/* ------------------------------------------------------------------------ */
 
 static bool same_file(const char *a, const char *b)
 {
@@ -455,40 +432,261 @@ static bool same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* The output path for an input under -d: OUTDIR/REL with the new
+ * extension and suffix. */
+static char *output_name(const char *outdir, const char *rel, rfdn_io_format fmt,
+                         const char *suffix)
+{
+    char *stem = g_strdup(rel);
+    char *dot = strrchr(stem, '.'), *slash = strrchr(stem, '/');
+    if (dot && (!slash || dot > slash))
+        *dot = 0;
+    rfdn_io_format f = fmt ? fmt : rfdn_io_format_from_path(rel);
+    char *name = g_strdup_printf("%s%s.%s", stem, suffix ? suffix : "",
+                                 rfdn_io_format_extension(f ? f : RFDN_IO_PNG));
+    char *out = g_build_filename(outdir, name, NULL);
+    g_free(name);
+    g_free(stem);
+    return out;
+}
+
+/* ------------------------------------------------------------------------ */
+/* eval */
+
+/* Keeps the first `c` channels of an 8-bit image, cropped to w x h. */
+static uint8_t *crop_channels(const rfdn_io_image *im, int c, int w, int h)
+{
+    uint8_t *o = g_try_malloc((size_t)w * h * c + 1);
+    if (!o)
+        return NULL;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            memcpy(o + ((size_t)y * w + x) * c,
+                   (const uint8_t *)im->pixels + y * im->stride + (size_t)x * im->channels, c);
+    return o;
+}
+
+static int eval_one(rfdn_context *ctx, const char *path, int s, const char *check_lr,
+                    double *psnr, double *ssim)
+{
+    GError *err = NULL;
+    rfdn_io_image *hr = rfdn_io_load(path, (uint64_t)1 << 28, &err);
+    if (!hr) {
+        fprintf(stderr, PROG ": %s: %s\n", path, err->message);
+        g_error_free(err);
+        return -1;
+    }
+    int ret = -1;
+    uint8_t *hrc = NULL, *lr = NULL, *sr = NULL;
+    double *yh = NULL, *ys = NULL;
+    /* modcrop; alpha dropped.  A gray image goes through the engine as gray
+     * (it comes back gray) and is its own Y; colour images are compared on
+     * BT.601 Y. */
+    const int w = hr->width / s * s, h = hr->height / s * s;
+    const int c = hr->channels >= 3 ? 3 : 1;
+    if (hr->bits != 8 || w < s || h < s) {
+        fprintf(stderr, PROG ": %s: eval needs an 8-bit image of at least %d x %d pixels\n",
+                path, s, s);
+        goto out;
+    }
+    hrc = crop_channels(hr, c, w, h);
+    lr = g_try_malloc((size_t)(w / s) * (h / s) * c + 1);
+    sr = g_try_malloc((size_t)w * h * c + 1);
+    yh = g_try_malloc(sizeof(double) * (size_t)w * h);
+    ys = g_try_malloc(sizeof(double) * (size_t)w * h);
+    if (!hrc || !lr || !sr || !yh || !ys ||
+        rfdn_imresize_down(hrc, w, h, c, (size_t)w * c, s, lr) != 0) {
+        fprintf(stderr, PROG ": %s: out of memory\n", path);
+        goto out;
+    }
+    if (check_lr) {
+        char *base = g_path_get_basename(path);
+        char *ref = g_build_filename(check_lr, base, NULL);
+        rfdn_io_image *lref = rfdn_io_load(ref, 0, &err);
+        bool same = lref && lref->bits == 8 && lref->width == w / s && lref->height == h / s &&
+                    (lref->channels >= 3 ? 3 : 1) == c;
+        uint8_t *lc = same ? crop_channels(lref, c, w / s, h / s) : NULL;
+        same = same && lc && !memcmp(lc, lr, (size_t)(w / s) * (h / s) * c);
+        if (!same)
+            fprintf(stderr, PROG ": %s: the generated LR image differs from %s%s%s\n", path,
+                    ref, err ? ": " : "", err ? err->message : "");
+        g_clear_error(&err);
+        g_free(lc);
+        rfdn_io_image_free(lref);
+        g_free(ref);
+        g_free(base);
+        if (!same)
+            goto out;
+    }
+    rfdn_image li = {w / s, h / s, c, RFDN_SAMPLE_U8, (size_t)(w / s) * c, lr};
+    rfdn_image si = {w, h, c, RFDN_SAMPLE_U8, (size_t)w * c, sr};
+    rfdn_status st = rfdn_upscale(ctx, &li, &si);
+    if (st != RFDN_OK) {
+        fprintf(stderr, PROG ": %s: %s\n", path,
+                st == RFDN_CANCELLED ? "interrupted" : rfdn_context_error(ctx));
+        goto out;
+    }
+    rfdn_luma(hrc, w, h, c, (size_t)w * c, c == 1, yh);
+    rfdn_luma(sr, w, h, c, (size_t)w * c, c == 1, ys);
+    *psnr = rfdn_psnr(yh, ys, w, h, s);
+    *ssim = rfdn_ssim(yh, ys, w, h, s);
+    ret = 0;
+out:
+    g_free(hrc);
+    g_free(lr);
+    g_free(sr);
+    g_free(yh);
+    g_free(ys);
+    rfdn_io_image_free(hr);
+    return ret;
+}
+
+static int cmd_eval(rfdn_context *ctx, char **args, int n, const char *check_lr, bool quiet)
+{
+    rfdn_model_info info;
+    rfdn_model_get_info(rfdn_context_get_model(ctx), &info);
+    GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < n; i++) {
+        if (g_file_test(args[i], G_FILE_TEST_IS_DIR)) {
+            scan_dir(args[i], NULL, false, pairs);
+        } else {
+            g_ptr_array_add(pairs, g_strdup(args[i]));
+            g_ptr_array_add(pairs, NULL);
+        }
+    }
+    double sum_psnr = 0, sum_ssim = 0;
+    int count = 0, failed = 0;
+    if (!quiet)
+        printf("%-24s %9s %7s\n", "image", "Y-PSNR", "SSIM");
+    for (guint i = 0; i < pairs->len && !g_interrupted; i += 2) {
+        const char *path = pairs->pdata[i];
+        double p, q;
+        if (eval_one(ctx, path, info.scale, check_lr, &p, &q) != 0) {
+            failed++;
+            continue;
+        }
+        char *base = g_path_get_basename(path);
+        if (!quiet)
+            printf("%-24s %9.4f %7.4f\n", base, p, q);
+        g_free(base);
+        sum_psnr += p;
+        sum_ssim += q;
+        count++;
+    }
+    if (count)
+        printf("%-24s %9.4f %7.4f\n", "average", sum_psnr / count, sum_ssim / count);
+    g_ptr_array_free(pairs, TRUE);
+    return g_interrupted ? 130 : failed || !count ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static bool parse_int(const char *s, long lo, long hi, long *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtol(s, &end, 10);
+    return *s && !*end && !errno && *v >= lo && *v <= hi;
+}
+
 int main(int argc, char **argv)
 {
-    bool eval = argc > 1 && !strcmp(argv[1], "eval");
-    if (eval) {
+    enum { CMD_UPSCALE, CMD_EVAL, CMD_MODELS } cmd = CMD_UPSCALE;
+    if (argc > 1 && !strcmp(argv[1], "eval"))
+        cmd = CMD_EVAL;
+    else if (argc > 1 && !strcmp(argv[1], "models"))
+        cmd = CMD_MODELS;
+    if (cmd != CMD_UPSCALE) {
         argv++;
         argc--;
     }
+    enum { OPT_CHECK_LR = 256, OPT_OFFICIAL, OPT_SUFFIX };
     static const struct option opts[] = {
+        {"model", required_argument, 0, 'n'},
+        {"scale", required_argument, 0, 's'},
         {"model-file", required_argument, 0, 'm'},
-        {"model", required_argument, 0, 'm'},
+        {"official", required_argument, 0, OPT_OFFICIAL},
         {"output", required_argument, 0, 'o'},
+        {"output-dir", required_argument, 0, 'd'},
+        {"recursive", no_argument, 0, 'r'},
+        {"format", required_argument, 0, 'f'},
+        {"quality", required_argument, 0, 'Q'},
+        {"suffix", required_argument, 0, OPT_SUFFIX},
         {"alpha", required_argument, 0, 'a'},
         {"threads", required_argument, 0, 't'},
         {"tile", required_argument, 0, 'T'},
         {"memory", required_argument, 0, 'M'},
         {"overwrite", no_argument, 0, 'y'},
         {"quiet", no_argument, 0, 'q'},
-        {"check-lr", required_argument, 0, 'L'},
+        {"check-lr", required_argument, 0, OPT_CHECK_LR},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
-    const char *model_path = NULL, *output = NULL, *check_lr = NULL;
-    bool overwrite = false, quiet = false;
+    const char *model_name = "e-rfdn", *model_file = NULL, *output = NULL, *outdir = NULL;
+    const char *check_lr = NULL, *suffix = NULL;
+    char *official = NULL;
+    int scale = 4;
+    bool overwrite = false, quiet = false, recursive = false, official_arg = false;
+    rfdn_io_save_options so = {0};
     rfdn_settings settings;
     rfdn_settings_default(&settings);
     int c;
-    while ((c = getopt_long(argc, argv, "m:o:a:t:T:M:yqhV", opts, NULL)) != -1) {
+    long v;
+    while ((c = getopt_long(argc, argv, "n:s:m:o:d:rf:Q:a:t:T:M:yqhV", opts, NULL)) != -1) {
         switch (c) {
+        case 'n':
+            if (strcmp(optarg, "rfdn") && strcmp(optarg, "e-rfdn")) {
+                fprintf(stderr, PROG ": --model must be rfdn or e-rfdn (a file goes with "
+                                     "--model-file)\n");
+                return 2;
+            }
+            model_name = optarg;
+            break;
+        case 's':
+            if (!parse_int(optarg, 2, 4, &v)) {
+                fprintf(stderr, PROG ": --scale must be 2, 3 or 4\n");
+                return 2;
+            }
+            scale = (int)v;
+            break;
         case 'm':
-            model_path = optarg;
+            model_file = optarg;
+            break;
+        case OPT_OFFICIAL:
+            g_free(official);
+            official = g_strdup(optarg);
+            official_arg = true;
             break;
         case 'o':
             output = optarg;
+            break;
+        case 'd':
+            outdir = optarg;
+            break;
+        case 'r':
+            recursive = true;
+            break;
+        case 'f':
+            so.format = rfdn_io_format_from_name(optarg);
+            if (!so.format) {
+                fprintf(stderr, PROG ": --format must be png, jpg, webp or tif\n");
+                return 2;
+            }
+            break;
+        case 'Q':
+            if (!parse_int(optarg, 1, 100, &v)) {
+                fprintf(stderr, PROG ": --quality must be a number from 1 to 100\n");
+                return 2;
+            }
+            so.quality = (int)v;
+            break;
+        case OPT_SUFFIX:
+            if (strchr(optarg, '/')) {
+                fprintf(stderr, PROG ": --suffix cannot contain '/'\n");
+                return 2;
+            }
+            suffix = optarg;
             break;
         case 'a':
             if (!strcmp(optarg, "network"))
@@ -500,38 +698,34 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        case 't': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 0 || v > 1024) {
+        case 't':
+            if (!parse_int(optarg, 0, 1024, &v)) {
                 fprintf(stderr, PROG ": --threads must be a number from 0 to 1024\n");
                 return 2;
             }
             settings.threads = (int)v;
             break;
-        }
         case 'T':
-        case 'M': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 0 || v > (c == 'T' ? 1000000 : 1048576) || (c == 'M' && v == 0)) {
-                fprintf(stderr, PROG ": --%s must be a number %s\n", c == 'T' ? "tile" : "memory",
-                        c == 'T' ? "from 0 to 1000000" : "of MiB from 1 to 1048576");
+            if (!parse_int(optarg, 0, 1000000, &v)) {
+                fprintf(stderr, PROG ": --tile must be a number from 0 to 1000000\n");
                 return 2;
             }
-            if (c == 'T')
-                settings.tile_size = (int)v;
-            else
-                settings.memory_budget = (size_t)v << 20;
+            settings.tile_size = (int)v;
             break;
-        }
+        case 'M':
+            if (!parse_int(optarg, 1, 1048576, &v)) {
+                fprintf(stderr, PROG ": --memory must be a number of MiB from 1 to 1048576\n");
+                return 2;
+            }
+            settings.memory_budget = (size_t)v << 20;
+            break;
         case 'y':
             overwrite = true;
             break;
         case 'q':
             quiet = true;
             break;
-        case 'L':
+        case OPT_CHECK_LR:
             check_lr = optarg;
             break;
         case 'h':
@@ -541,62 +735,171 @@ int main(int argc, char **argv)
             printf(PROG " %s (engine %s)\n", RFDN_UPSCALER_VERSION, rfdn_version());
             return 0;
         default:
-            usage(stderr);
+            fprintf(stderr, "Try '" PROG " --help'.\n");
             return 2;
         }
     }
-    int nin = argc - optind;
-    if (eval ? nin < 1 : (nin != 1 || !output)) {
-        usage(stderr);
+    so.overwrite = overwrite;
+    if (cmd == CMD_MODELS)
+        return cmd_models();
+    const int nin = argc - optind;
+    if (nin < 1 || (cmd == CMD_UPSCALE && !output == !outdir)) {
+        fprintf(stderr, cmd == CMD_EVAL ? PROG ": eval needs HR images or folders\n"
+                                        : PROG ": give INPUT... and either -o OUTPUT or -d "
+                                               "OUTDIR\n");
+        fprintf(stderr, "Try '" PROG " --help'.\n");
         return 2;
     }
-    const char *input = argv[optind];
-    if (!eval) {
-        if (!output_type(output)) {
-            fprintf(stderr, PROG ": %s: unsupported output type (use .png, .jpg or .jpeg)\n",
-                    output);
-            return 2;
+    if (output && nin > 1) {
+        fprintf(stderr, PROG ": -o takes one input; use -d OUTDIR for several\n");
+        return 2;
+    }
+    if (output && !so.format && !rfdn_io_format_from_path(output)) {
+        fprintf(stderr, PROG ": %s: unknown output type (use .png, .jpg, .webp or .tif, or "
+                        "--format)\n",
+                output);
+        return 2;
+    }
+    if (official_arg && (model_file || strcmp(model_name, "e-rfdn") || scale != 4)) {
+        fprintf(stderr, PROG ": --official is the E-RFDN x4 model: it goes with --model "
+                        "e-rfdn --scale 4\n");
+        return 2;
+    }
+
+    /* The list of jobs, before the model is loaded, so usage errors come
+     * first.  Outputs must not be inputs, nor the same path twice. */
+    GPtrArray *jobs = g_ptr_array_new_with_free_func(job_free);
+    int failed = 0;
+    if (cmd == CMD_UPSCALE) {
+        GHashTable *outs = g_hash_table_new(g_str_hash, g_str_equal);
+        for (int i = 0; i < nin; i++) {
+            const char *in = argv[optind + i];
+            GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
+            if (g_file_test(in, G_FILE_TEST_IS_DIR)) {
+                if (!outdir) {
+                    fprintf(stderr, PROG ": %s: is a folder; use -d OUTDIR\n", in);
+                    failed++;
+                }
+                else
+                    scan_dir(in, NULL, recursive, pairs);
+            } else {
+                g_ptr_array_add(pairs, g_strdup(in));
+                g_ptr_array_add(pairs, g_path_get_basename(in));
+            }
+            for (guint k = 0; k < pairs->len; k += 2) {
+                job *j = g_new0(job, 1);
+                j->input = g_strdup(pairs->pdata[k]);
+                j->output = output ? g_strdup(output)
+                                   : output_name(outdir, pairs->pdata[k + 1], so.format, suffix);
+                j->make_dir = outdir != NULL;
+                if (g_hash_table_contains(outs, j->output)) {
+                    fprintf(stderr, PROG ": %s: two inputs would be written to %s; skipped\n",
+                            j->input, j->output);
+                    failed++;
+                    job_free(j);
+                    continue;
+                }
+                g_ptr_array_add(jobs, j);
+                g_hash_table_add(outs, j->output);
+            }
+            g_ptr_array_free(pairs, TRUE);
         }
-        if (same_file(input, output)) {
-            fprintf(stderr, PROG ": %s: refusing to overwrite the input\n", output);
-            return 1;
+        /* never overwrite any input, whatever the options */
+        for (guint k = 0; k < jobs->len; k++) {
+            job *j = jobs->pdata[k];
+            for (guint l = 0; l < jobs->len; l++) {
+                const job *o = jobs->pdata[l];
+                if (strcmp(j->output, "-") && (!strcmp(j->output, o->input) ||
+                                               same_file(j->output, o->input))) {
+                    fprintf(stderr, PROG ": %s: refusing to overwrite an input\n", j->output);
+                    failed++;
+                    g_ptr_array_remove_index(jobs, k--);
+                    break;
+                }
+            }
         }
-        if (!overwrite && g_file_test(output, G_FILE_TEST_EXISTS)) {
-            fprintf(stderr, PROG ": %s: exists (use --overwrite to replace it)\n", output);
-            return 1;
+        g_hash_table_destroy(outs);
+        if (!jobs->len && !failed) {
+            fprintf(stderr, PROG ": no images found (PNG, JPEG, WebP or TIFF files)\n");
+            failed++;
         }
     }
 
-    rfdn_model *model = load_model(model_path);
-    if (!model)
-        return 1;
+    int ret = 1;
     rfdn_context *ctx = NULL;
+    rfdn_model *model = NULL;
+    char *path = NULL;
+    if (!official)
+        official = official_from_config();
+    GError *err = NULL;
+    if (!rfdn_io_init(argv[0], &err)) {
+        fprintf(stderr, PROG ": %s\n", err->message);
+        g_error_free(err);
+        goto out;
+    }
+    if (cmd == CMD_UPSCALE && !jobs->len)
+        goto out;
+    path = model_file ? g_strdup(model_file) : find_model(model_name, scale, official);
+    if (!path || !(model = load_model(path)))
+        goto out;
     rfdn_status st = rfdn_context_create(model, &settings, &ctx);
     rfdn_model_unref(model);
     if (st != RFDN_OK) {
         fprintf(stderr, PROG ": %s\n", rfdn_status_string(st));
-        return 1;
+        goto out;
     }
     g_ctx = ctx;
-    signal(SIGINT, on_sigint);
-    signal(SIGTERM, on_sigint);
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* a file size limit makes write() fail with EFBIG (then cleaned up)
+     * instead of killing the process mid-write */
+    signal(SIGXFSZ, SIG_IGN);
 
-    int ret = 1;
-    if (eval) {
+    if (cmd == CMD_EVAL) {
         ret = cmd_eval(ctx, argv + optind, nin, check_lr, quiet);
-    } else {
-        if (!quiet && isatty(STDERR_FILENO))
-            rfdn_context_set_progress(ctx, progress_cb, NULL);
-        GdkPixbuf *in = load_image(input);
-        GdkPixbuf *out = in ? upscale_pixbuf(ctx, in, input) : NULL;
-        if (out && save_image(out, output) == 0)
-            ret = 0;
-        if (out)
-            g_object_unref(out);
-        if (in)
-            g_object_unref(in);
+        goto out;
     }
+    progress pr = {
+        .bar = !quiet && isatty(STDERR_FILENO),
+        .chatty = !quiet && isatty(STDOUT_FILENO),
+        .count = (int)jobs->len,
+        .t0 = now(),
+    };
+    rfdn_model_info info;
+    rfdn_model_get_info(rfdn_context_get_model(ctx), &info);
+    double *mpx = g_new0(double, jobs->len);
+    for (guint k = 0; k < jobs->len; k++) {
+        job *j = jobs->pdata[k];
+        int ch, bits;
+        if (rfdn_io_probe(j->input, &j->w, &j->h, &ch, &bits, NULL))
+            mpx[k] = (double)j->w * j->h * info.scale * info.scale / 1e6;
+        pr.total_mpx += mpx[k];
+    }
+    if (pr.bar)
+        rfdn_context_set_progress(ctx, progress_cb, &pr);
+    int interrupted = 0;
+    for (guint k = 0; k < jobs->len && !interrupted; k++) {
+        pr.index = (int)k + 1;
+        int r = upscale_file(ctx, jobs->pdata[k], &so, &pr);
+        if (r == 130 || g_interrupted)
+            interrupted = 1;
+        else if (r)
+            failed++;
+        pr.done_mpx += mpx[k];
+    }
+    g_free(mpx);
+    if (jobs->len > 1 && !quiet && (failed || interrupted))
+        fprintf(stderr, PROG ": %d of %u images failed%s\n", failed, jobs->len,
+                interrupted ? "; interrupted" : "");
+    ret = interrupted ? 130 : failed ? 1 : 0;
+out:
     g_ctx = NULL;
     rfdn_context_free(ctx);
+    g_free(path);
+    g_free(official);
+    g_ptr_array_free(jobs, TRUE);
+    rfdn_io_shutdown();
     return ret;
 }

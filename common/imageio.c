@@ -1,0 +1,659 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Image files on libvips: see imageio.h. */
+#include "imageio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <vips/vips.h>
+
+G_DEFINE_QUARK(rfdn-io-error-quark, rfdn_io_error)
+
+struct rfdn_io_meta {
+    gint refs;
+    GBytes *icc, *exif, *xmp, *iptc;
+    int orientation;   /* 0: absent */
+    double xres, yres; /* pixels per millimetre, 0: absent */
+    char *res_unit;    /* "in" or "cm" or NULL */
+};
+
+static rfdn_io_meta *meta_ref(rfdn_io_meta *m)
+{
+    if (m)
+        g_atomic_int_inc(&m->refs);
+    return m;
+}
+
+static void meta_unref(rfdn_io_meta *m)
+{
+    if (!m || !g_atomic_int_dec_and_test(&m->refs))
+        return;
+    g_clear_pointer(&m->icc, g_bytes_unref);
+    g_clear_pointer(&m->exif, g_bytes_unref);
+    g_clear_pointer(&m->xmp, g_bytes_unref);
+    g_clear_pointer(&m->iptc, g_bytes_unref);
+    g_free(m->res_unit);
+    g_free(m);
+}
+
+/* libvips' last error as one short line, and clears it: the system's
+ * message where there is one ("No space left on device"), else libvips'
+ * first line, else `fallback`. */
+static char *vips_message_or(const char *fallback)
+{
+    const char *buf = vips_error_buffer();
+    const char *unix_err = strstr(buf, "unix error: ");
+    char *s = unix_err ? g_strndup(unix_err + 12, strcspn(unix_err + 12, "\n"))
+                       : g_strndup(buf, strcspn(buf, "\n"));
+    vips_error_clear();
+    g_strstrip(s);
+    if (!*s) {
+        g_free(s);
+        s = g_strdup(fallback);
+    }
+    return s;
+}
+
+static char *vips_message(void)
+{
+    return vips_message_or("unknown error");
+}
+
+/* libvips' warnings (a truncated file's "not enough data" ...) would go to
+ * stderr beside our own message; they are shown with RFDN_DEBUG set. */
+static void quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
+                      gpointer data)
+{
+    if (g_getenv("RFDN_DEBUG"))
+        g_log_default_handler(domain, level, message, data);
+}
+
+gboolean rfdn_io_init(const char *argv0, GError **error)
+{
+    static gsize done;
+    static gboolean ok;
+    if (g_once_init_enter(&done)) {
+        ok = vips_init(argv0 ? argv0 : "rfdn") == 0;
+        if (ok) {
+            /* Only the loaders that are fuzzed and meant for untrusted
+             * files; and no operation cache: each file is read once. */
+            vips_block_untrusted_set(TRUE);
+            g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, quiet_log,
+                              NULL);
+            vips_cache_set_max(0);
+        }
+        g_once_init_leave(&done, 1);
+    }
+    if (!ok) {
+        char *m = vips_message();
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
+                    "cannot start the image library: %s", m);
+        g_free(m);
+    }
+    return ok;
+}
+
+void rfdn_io_shutdown(void)
+{
+    vips_shutdown();
+}
+
+/* ------------------------------------------------------------------------ */
+/* Formats */
+
+rfdn_io_format rfdn_io_format_from_name(const char *n)
+{
+    if (!n)
+        return RFDN_IO_FORMAT_NONE;
+    if (!g_ascii_strcasecmp(n, "png"))
+        return RFDN_IO_PNG;
+    if (!g_ascii_strcasecmp(n, "jpg") || !g_ascii_strcasecmp(n, "jpeg"))
+        return RFDN_IO_JPEG;
+    if (!g_ascii_strcasecmp(n, "webp"))
+        return RFDN_IO_WEBP;
+    if (!g_ascii_strcasecmp(n, "tif") || !g_ascii_strcasecmp(n, "tiff"))
+        return RFDN_IO_TIFF;
+    return RFDN_IO_FORMAT_NONE;
+}
+
+rfdn_io_format rfdn_io_format_from_path(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    if (!dot || (slash && dot < slash))
+        return RFDN_IO_FORMAT_NONE;
+    return rfdn_io_format_from_name(dot + 1);
+}
+
+const char *rfdn_io_format_extension(rfdn_io_format f)
+{
+    switch (f) {
+    case RFDN_IO_PNG:
+        return "png";
+    case RFDN_IO_JPEG:
+        return "jpg";
+    case RFDN_IO_WEBP:
+        return "webp";
+    case RFDN_IO_TIFF:
+        return "tif";
+    default:
+        return NULL;
+    }
+}
+
+gboolean rfdn_io_format_has_16bit(rfdn_io_format f)
+{
+    return f == RFDN_IO_PNG || f == RFDN_IO_TIFF;
+}
+
+/* Which of our formats a libvips loader class is, from its name
+ * (VipsForeignLoadPngFile, VipsForeignLoadJpegFile, ...). */
+static rfdn_io_format format_of_loader(const char *loader)
+{
+    static const struct {
+        const char *tag;
+        rfdn_io_format f;
+    } map[] = {{"Png", RFDN_IO_PNG}, {"Jpeg", RFDN_IO_JPEG}, {"Webp", RFDN_IO_WEBP},
+               {"Tiff", RFDN_IO_TIFF}};
+    for (size_t i = 0; loader && i < G_N_ELEMENTS(map); i++)
+        if (g_str_has_prefix(loader, "VipsForeignLoad") &&
+            g_str_has_prefix(loader + strlen("VipsForeignLoad"), map[i].tag))
+            return map[i].f;
+    return RFDN_IO_FORMAT_NONE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading */
+
+static GBytes *get_blob(VipsImage *im, const char *name)
+{
+    const void *data;
+    size_t len;
+    if (vips_image_get_typeof(im, name) && !vips_image_get_blob(im, name, &data, &len) &&
+        len > 0)
+        return g_bytes_new(data, len);
+    return NULL;
+}
+
+static rfdn_io_meta *meta_from(VipsImage *im, gboolean keep_icc)
+{
+    rfdn_io_meta *m = g_new0(rfdn_io_meta, 1);
+    m->refs = 1;
+    if (keep_icc)
+        m->icc = get_blob(im, VIPS_META_ICC_NAME);
+    m->exif = get_blob(im, VIPS_META_EXIF_NAME);
+    m->xmp = get_blob(im, VIPS_META_XMP_NAME);
+    m->iptc = get_blob(im, VIPS_META_IPTC_NAME);
+    int o;
+    if (vips_image_get_typeof(im, VIPS_META_ORIENTATION) &&
+        !vips_image_get_int(im, VIPS_META_ORIENTATION, &o) && o >= 1 && o <= 8)
+        m->orientation = o;
+    const char *unit;
+    if (vips_image_get_typeof(im, VIPS_META_RESOLUTION_UNIT) &&
+        !vips_image_get_string(im, VIPS_META_RESOLUTION_UNIT, &unit))
+        m->res_unit = g_strdup(unit);
+    m->xres = vips_image_get_xres(im);
+    m->yres = vips_image_get_yres(im);
+    vips_error_clear();
+    return m;
+}
+
+/* Opens the header; every check that needs no pixels. */
+static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **error)
+{
+    GStatBuf st;
+    if (g_stat(path, &st) != 0) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "%s", g_strerror(errno));
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "is a folder");
+        return NULL;
+    }
+    if (st.st_size == 0) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "the file is empty");
+        return NULL;
+    }
+    if (access(path, R_OK) != 0) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "%s", g_strerror(errno));
+        return NULL;
+    }
+    const char *loader = vips_foreign_find_load(path);
+    vips_error_clear();
+    *fmt = format_of_loader(loader);
+    if (*fmt == RFDN_IO_FORMAT_NONE) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
+                    "not a PNG, JPEG, WebP or TIFF image");
+        return NULL;
+    }
+    VipsImage *im = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                             VIPS_FAIL_ON_ERROR, NULL);
+    if (!im) {
+        char *m = vips_message_or("corrupt header");
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "cannot read the image (%s)", m);
+        g_free(m);
+        return NULL;
+    }
+    const int bands = vips_image_get_bands(im);
+    const VipsBandFormat bf = vips_image_get_format(im);
+    const VipsInterpretation in = vips_image_get_interpretation(im);
+    const char *why = NULL;
+    if (vips_image_get_coding(im) != VIPS_CODING_NONE)
+        why = "coded pixels";
+    else if (bf != VIPS_FORMAT_UCHAR && bf != VIPS_FORMAT_USHORT)
+        why = bf == VIPS_FORMAT_FLOAT || bf == VIPS_FORMAT_DOUBLE
+                  ? "floating-point samples (8- and 16-bit images are supported)"
+                  : "an unusual sample format (8- and 16-bit images are supported)";
+    else if (in == VIPS_INTERPRETATION_CMYK ? bands > 5 : bands > 4)
+        why = "more than 4 channels";
+    else if (in == VIPS_INTERPRETATION_LAB || in == VIPS_INTERPRETATION_LABS ||
+             in == VIPS_INTERPRETATION_LABQ)
+        why = "Lab colour";
+    if (why) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED, "unsupported image: %s",
+                    why);
+        g_object_unref(im);
+        return NULL;
+    }
+    return im;
+}
+
+gboolean rfdn_io_probe(const char *path, int *width, int *height, int *channels, int *bits,
+                       GError **error)
+{
+    rfdn_io_format f;
+    VipsImage *im = open_header(path, &f, error);
+    if (!im)
+        return FALSE;
+    const int b = vips_image_get_bands(im);
+    *width = vips_image_get_width(im);
+    *height = vips_image_get_height(im);
+    *channels = vips_image_get_interpretation(im) == VIPS_INTERPRETATION_CMYK ? 3 + (b == 5) : b;
+    *bits = vips_image_get_format(im) == VIPS_FORMAT_USHORT ? 16 : 8;
+    g_object_unref(im);
+    return TRUE;
+}
+
+rfdn_io_image *rfdn_io_load(const char *path, uint64_t max_pixels, GError **error)
+{
+    rfdn_io_format fmt;
+    VipsImage *im = open_header(path, &fmt, error);
+    if (!im)
+        return NULL;
+    const int w = vips_image_get_width(im), h = vips_image_get_height(im);
+    if (max_pixels && (uint64_t)w * (uint64_t)h > max_pixels) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_TOO_LARGE,
+                    "the image is %d x %d pixels, over the limit of %" G_GUINT64_FORMAT
+                    " pixels",
+                    w, h, (guint64)max_pixels);
+        g_object_unref(im);
+        return NULL;
+    }
+    rfdn_io_meta *meta = NULL;
+    if (vips_image_get_interpretation(im) == VIPS_INTERPRETATION_CMYK) {
+        /* Print colour: to sRGB through its profile (or libvips' default
+         * CMYK profile); the CMYK profile no longer applies. */
+        meta = meta_from(im, FALSE);
+        VipsImage *rgb = NULL, *u8 = NULL;
+        if (vips_icc_transform(im, &rgb, "srgb", "input_profile", "cmyk", "embedded", TRUE,
+                               "intent", VIPS_INTENT_RELATIVE, NULL) ||
+            vips_cast(rgb, &u8, VIPS_FORMAT_UCHAR, NULL)) {
+            char *m = vips_message();
+            g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
+                        "cannot convert CMYK to RGB (%s)", m);
+            g_free(m);
+            if (rgb)
+                g_object_unref(rgb);
+            meta_unref(meta);
+            g_object_unref(im);
+            return NULL;
+        }
+        g_object_unref(rgb);
+        g_object_unref(im);
+        im = u8;
+    }
+    size_t size = 0;
+    void *px = vips_image_write_to_memory(im, &size);
+    if (!px) {
+        char *m = vips_message_or("truncated or corrupt data");
+        const gboolean oom = strstr(m, "out of memory") != NULL;
+        g_set_error(error, RFDN_IO_ERROR, oom ? RFDN_IO_ERROR_NOMEM : RFDN_IO_ERROR_READ,
+                    "%s (%s)", oom ? "out of memory" : "cannot read the image", m);
+        g_free(m);
+        meta_unref(meta);
+        g_object_unref(im);
+        return NULL;
+    }
+    rfdn_io_image *out = g_new0(rfdn_io_image, 1);
+    out->width = w;
+    out->height = h;
+    out->channels = vips_image_get_bands(im);
+    out->bits = vips_image_get_format(im) == VIPS_FORMAT_USHORT ? 16 : 8;
+    out->stride = (size_t)w * out->channels * (out->bits / 8);
+    g_assert(size == out->stride * (size_t)h);
+    out->pixels = px;
+    out->source = fmt;
+    out->meta = meta ? meta : meta_from(im, TRUE);
+    g_object_unref(im);
+    return out;
+}
+
+rfdn_io_image *rfdn_io_new(int width, int height, int channels, int bits, GError **error)
+{
+    g_return_val_if_fail(channels >= 1 && channels <= 4 && (bits == 8 || bits == 16), NULL);
+    const size_t stride = (size_t)width * channels * (bits / 8);
+    void *px = width > 0 && height > 0 && stride / channels / (bits / 8) == (size_t)width &&
+                       (size_t)height <= SIZE_MAX / stride
+                   ? g_try_malloc0(stride * (size_t)height)
+                   : NULL;
+    if (!px) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_NOMEM,
+                    "out of memory for a %d x %d image", width, height);
+        return NULL;
+    }
+    rfdn_io_image *im = g_new0(rfdn_io_image, 1);
+    im->width = width;
+    im->height = height;
+    im->channels = channels;
+    im->bits = bits;
+    im->stride = stride;
+    im->pixels = px;
+    return im;
+}
+
+rfdn_io_image *rfdn_io_new_like(const rfdn_io_image *like, int width, int height,
+                                GError **error)
+{
+    rfdn_io_image *im = rfdn_io_new(width, height, like->channels, like->bits, error);
+    if (im) {
+        im->source = like->source;
+        im->meta = meta_ref(like->meta);
+    }
+    return im;
+}
+
+void rfdn_io_image_free(rfdn_io_image *im)
+{
+    if (!im)
+        return;
+    g_free(im->pixels);
+    meta_unref(im->meta);
+    g_free(im);
+}
+
+rfdn_image rfdn_io_engine_image(const rfdn_io_image *im)
+{
+    rfdn_image e = {
+        .width = im->width,
+        .height = im->height,
+        .channels = im->channels,
+        .format = im->bits == 16 ? RFDN_SAMPLE_U16 : RFDN_SAMPLE_U8,
+        .stride = im->stride,
+        .data = im->pixels,
+    };
+    return e;
+}
+
+const void *rfdn_io_icc_profile(const rfdn_io_image *im, size_t *length)
+{
+    *length = 0;
+    return im->meta && im->meta->icc ? g_bytes_get_data(im->meta->icc, length) : NULL;
+}
+
+const void *rfdn_io_exif(const rfdn_io_image *im, size_t *length)
+{
+    *length = 0;
+    return im->meta && im->meta->exif ? g_bytes_get_data(im->meta->exif, length) : NULL;
+}
+
+int rfdn_io_orientation(const rfdn_io_image *im)
+{
+    return im->meta && im->meta->orientation ? im->meta->orientation : 1;
+}
+
+double rfdn_io_dpi(const rfdn_io_image *im)
+{
+    return im->meta ? im->meta->xres * 25.4 : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writing */
+
+/* The pixels the saver gets: 16-bit rounded to 8 for formats without 16
+ * bits, alpha flattened onto white for JPEG.  Returns `im`'s own buffer
+ * when nothing changes, else a new one (*owned set). */
+static void *saveable_pixels(const rfdn_io_image *im, rfdn_io_format f, int *bands, int *bits,
+                             gboolean *owned)
+{
+    const int c = im->channels;
+    const gboolean to8 = im->bits == 16 && !rfdn_io_format_has_16bit(f);
+    const gboolean flatten = f == RFDN_IO_JPEG && (c == 2 || c == 4);
+    *bands = flatten ? c - 1 : c;
+    *bits = to8 ? 8 : im->bits;
+    *owned = FALSE;
+    if (!to8 && !flatten)
+        return im->pixels;
+    const size_t n = (size_t)im->width * im->height;
+    const int oc = *bands, ob = *bits / 8;
+    uint8_t *out = g_try_malloc(n * oc * ob);
+    if (!out)
+        return NULL;
+    *owned = TRUE;
+    const uint32_t max = im->bits == 16 ? 65535 : 255;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v[4];
+        for (int k = 0; k < c; k++)
+            v[k] = im->bits == 16 ? ((const uint16_t *)im->pixels)[i * c + k]
+                                  : ((const uint8_t *)im->pixels)[i * c + k];
+        if (flatten) {
+            const uint32_t a = v[c - 1];
+            for (int k = 0; k < oc; k++)
+                v[k] = (v[k] * a + max * (max - a) + max / 2) / max;
+        }
+        for (int k = 0; k < oc; k++) {
+            uint32_t x = v[k];
+            if (im->bits == 16 && *bits == 8)
+                x = (x * 255 + 32767) / 65535;
+            if (ob == 2)
+                ((uint16_t *)out)[i * oc + k] = (uint16_t)x;
+            else
+                out[i * oc + k] = (uint8_t)x;
+        }
+    }
+    return out;
+}
+
+static int encode(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd,
+                  char **message)
+{
+    int bands, bits;
+    gboolean owned;
+    void *px = saveable_pixels(im, f, &bands, &bits, &owned);
+    if (!px) {
+        *message = g_strdup("out of memory");
+        return -1;
+    }
+    const size_t size = (size_t)im->width * im->height * bands * (bits / 8);
+    VipsImage *mem =
+        vips_image_new_from_memory(px, size, im->width, im->height, bands,
+                                   bits == 16 ? VIPS_FORMAT_USHORT : VIPS_FORMAT_UCHAR);
+    VipsImage *img = NULL;
+    VipsTarget *target = NULL;
+    int r = -1;
+    if (!mem)
+        goto out;
+    const VipsInterpretation interp =
+        bands >= 3 ? (bits == 16 ? VIPS_INTERPRETATION_RGB16 : VIPS_INTERPRETATION_sRGB)
+                   : (bits == 16 ? VIPS_INTERPRETATION_GREY16 : VIPS_INTERPRETATION_B_W);
+    const rfdn_io_meta *m = im->meta;
+    const double xres = m && m->xres > 0 ? m->xres : 72 / 25.4;
+    const double yres = m && m->yres > 0 ? m->yres : xres;
+    if (vips_copy(mem, &img, "interpretation", interp, "xres", xres, "yres", yres, NULL))
+        goto out;
+    if (m) {
+        GBytes *blobs[] = {m->icc, m->exif, m->xmp, m->iptc};
+        const char *names[] = {VIPS_META_ICC_NAME, VIPS_META_EXIF_NAME, VIPS_META_XMP_NAME,
+                               VIPS_META_IPTC_NAME};
+        for (int i = 0; i < 4; i++)
+            if (blobs[i]) {
+                size_t len;
+                const void *d = g_bytes_get_data(blobs[i], &len);
+                vips_image_set_blob_copy(img, names[i], d, len);
+            }
+        if (m->orientation)
+            vips_image_set_int(img, VIPS_META_ORIENTATION, m->orientation);
+        if (m->res_unit)
+            vips_image_set_string(img, VIPS_META_RESOLUTION_UNIT, m->res_unit);
+    }
+    target = vips_target_new_to_descriptor(fd);
+    if (!target)
+        goto out;
+    switch (f) {
+    case RFDN_IO_PNG:
+        r = vips_pngsave_target(img, target, "compression", 6, "bitdepth", bits, NULL);
+        break;
+    case RFDN_IO_JPEG:
+        r = vips_jpegsave_target(img, target, "Q", quality ? quality : 92, "optimize_coding",
+                                 TRUE, NULL);
+        break;
+    case RFDN_IO_WEBP:
+        r = vips_webpsave_target(img, target, "Q", quality ? quality : 90, NULL);
+        break;
+    case RFDN_IO_TIFF:
+        r = vips_tiffsave_target(img, target, "compression",
+                                 VIPS_FOREIGN_TIFF_COMPRESSION_DEFLATE, "predictor",
+                                 VIPS_FOREIGN_TIFF_PREDICTOR_HORIZONTAL, NULL);
+        break;
+    default:
+        break;
+    }
+out:
+    if (r)
+        *message = vips_message();
+    if (target)
+        g_object_unref(target);
+    if (img)
+        g_object_unref(img);
+    if (mem)
+        g_object_unref(mem);
+    if (owned)
+        g_free(px);
+    return r;
+}
+
+gboolean rfdn_io_save(const rfdn_io_image *im, const char *path,
+                      const rfdn_io_save_options *options, GError **error)
+{
+    rfdn_io_save_options o = {0};
+    if (options)
+        o = *options;
+    const gboolean to_stdout = !strcmp(path, "-");
+    rfdn_io_format f = o.format ? o.format : to_stdout ? RFDN_IO_FORMAT_NONE
+                                                        : rfdn_io_format_from_path(path);
+    if (f == RFDN_IO_FORMAT_NONE) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
+                    "unknown output type (use .png, .jpg, .webp or .tif, or give the format)");
+        return FALSE;
+    }
+    if (o.quality < 0 || o.quality > 100) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
+                    "the quality must be from 1 to 100");
+        return FALSE;
+    }
+    g_return_val_if_fail(im->stride == (size_t)im->width * im->channels * (im->bits / 8), FALSE);
+
+    /* Devices, FIFOs and stdout are written in place. */
+    struct stat st;
+    const gboolean exists = !to_stdout && stat(path, &st) == 0;
+    if (to_stdout || (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
+        int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd < 0) {
+            g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot open: %s",
+                        g_strerror(errno));
+            return FALSE;
+        }
+        char *msg = NULL;
+        int r = encode(im, f, o.quality, fd, &msg);
+        if (!to_stdout && close(fd) != 0 && !r) {
+            r = -1;
+            msg = g_strdup(g_strerror(errno));
+        }
+        if (r)
+            g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
+        g_free(msg);
+        return r == 0;
+    }
+    if (exists && S_ISDIR(st.st_mode)) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "is a folder");
+        return FALSE;
+    }
+    if (exists && !o.overwrite) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_EXISTS,
+                    "exists (use --overwrite to replace it)");
+        return FALSE;
+    }
+
+    char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+    char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    gboolean ok = FALSE;
+    int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot create the output: %s",
+                    g_strerror(errno));
+        goto out;
+    }
+    char *msg = NULL;
+    int r = encode(im, f, o.quality, fd, &msg);
+    /* Permissions: those of the file replaced, else the usual 0666 & ~umask. */
+    mode_t mode;
+    if (exists) {
+        mode = st.st_mode & 07777;
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
+    }
+    if (!r && (fchmod(fd, mode) != 0 || fsync(fd) != 0)) {
+        r = -1;
+        msg = g_strdup(g_strerror(errno));
+    }
+    if (close(fd) != 0 && !r) {
+        r = -1;
+        msg = g_strdup(g_strerror(errno));
+    }
+    if (!r) {
+        if (o.overwrite) {
+            r = rename(tmp, path);
+        } else {
+            /* never replace a file that appeared meanwhile */
+            r = renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+            if (r && errno == EINVAL) { /* file system without it */
+                r = link(tmp, path);
+                if (!r)
+                    unlink(tmp);
+            }
+        }
+        if (r) {
+            const int e = errno;
+            g_set_error(error, RFDN_IO_ERROR,
+                        e == EEXIST ? RFDN_IO_ERROR_EXISTS : RFDN_IO_ERROR_WRITE, "%s",
+                        e == EEXIST ? "exists (use --overwrite to replace it)"
+                                    : g_strerror(e));
+        }
+    } else {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
+    }
+    g_free(msg);
+    if (r)
+        g_unlink(tmp);
+    ok = r == 0;
+out:
+    g_free(tmp);
+    g_free(dir);
+    g_free(base);
+    return ok;
+}
