@@ -243,6 +243,10 @@ void rfdn_format(char *buf, size_t size, const char *fmt, ...)
 
 /* Allocation wrappers: every allocation of the engine goes through them so
  * that tests can make the i-th one fail (see rfdn_test_fail_alloc_at). */
+/* pth.c: a PyTorch state_dict file converted to safetensors bytes (malloc'd). */
+rfdn_status rfdn_pth_to_safetensors(const uint8_t *buf, size_t size, uint8_t **out,
+                                    size_t *out_size, char *err, size_t errn);
+
 void *rfdn_malloc(size_t size);
 void *rfdn_calloc(size_t n, size_t size);
 void *rfdn_aligned_alloc(size_t size);

@@ -369,8 +369,29 @@ static void model_destroy(rfdn_model *m)
     free(m);
 }
 
+static rfdn_status load_safetensors(const uint8_t *buf, size_t size, rfdn_model **out,
+                                    char *err, size_t errn);
+
+/* A safetensors file, or a PyTorch checkpoint (zip, or legacy pickle
+ * starting with PROTO 2) converted to one in memory (pth.c). */
 static rfdn_status load_bytes(const uint8_t *buf, size_t size, rfdn_model **out, char *err,
                               size_t errn)
+{
+    if (size >= 4 && (!memcmp(buf, "PK\3\4", 4) || (buf[0] == 0x80 && buf[1] == 2))) {
+        uint8_t *st_buf;
+        size_t st_size;
+        rfdn_status st = rfdn_pth_to_safetensors(buf, size, &st_buf, &st_size, err, errn);
+        if (st != RFDN_OK)
+            return st;
+        st = load_safetensors(st_buf, st_size, out, err, errn);
+        free(st_buf);
+        return st;
+    }
+    return load_safetensors(buf, size, out, err, errn);
+}
+
+static rfdn_status load_safetensors(const uint8_t *buf, size_t size, rfdn_model **out,
+                                    char *err, size_t errn)
 {
     if (size < 8)
         return fail(err, errn, "file too short to be a safetensors file");
