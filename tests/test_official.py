@@ -77,6 +77,16 @@ def main():
                 failures += 1
                 continue
             psnr, ssim = float(m.group(1)), float(m.group(2))
+            # the .pth read directly by the engine (no conversion, no Python)
+            r2 = subprocess.run([cli, "eval", "--model", "e-rfdn", "--scale", "4",
+                                 "--official", PTH, os.path.join(ev, "HR")],
+                                capture_output=True, text=True)
+            if r2.returncode != 0 or r2.stdout != r.stdout:
+                print("FAIL: eval with --official %s differs from the converted file:\n%s%s"
+                      % (PTH, r2.stdout, r2.stderr))
+                failures += 1
+            else:
+                print("eval with --official RFDN_AIM.pth: identical output")
             if abs(psnr - want_psnr) > 0.01 or abs(ssim - want_ssim) > 0.001:
                 print("FAIL: %s x4 %.4f dB / %.4f, expected %.4f / %.4f"
                       % (name, psnr, ssim, want_psnr, want_ssim))
