@@ -28,13 +28,11 @@
 
 #include "imageio.h"
 #include "imageops.h"
+#include "modelpath.h"
 #include "rfdn.h"
 
 #define PROG "rfdn-upscale"
 
-#ifndef RFDN_MODELS_DIR
-#define RFDN_MODELS_DIR "/usr/local/share/rfdn-upscaler/models"
-#endif
 
 static rfdn_context *volatile g_ctx; /* for the signal handler */
 static volatile sig_atomic_t g_interrupted;
@@ -93,7 +91,8 @@ static void usage(FILE *f)
             "models: lists the model files found and where they are looked for.\n"
             "\n"
             "The models are looked for in $RFDN_MODEL_DIR, ~/.local/share/rfdn-upscaler/models\n"
-            "and " RFDN_MODELS_DIR ".  The official E-RFDN x4 file can also\n"
+            "and the installed data folder (see '" PROG " models').  The official E-RFDN x4\n"
+            "file can also\n"
             "be set with $RFDN_OFFICIAL_MODEL or \"official = FILE\" in the [models]\n"
             "group of ~/.config/rfdn-upscaler/config.\n"
             "\n"
@@ -104,68 +103,9 @@ static void usage(FILE *f)
 /* ------------------------------------------------------------------------ */
 /* Models */
 
-static char *official_from_config(void)
-{
-    const char *env = g_getenv("RFDN_OFFICIAL_MODEL");
-    if (env && *env)
-        return g_strdup(env);
-    char *path = g_build_filename(g_get_user_config_dir(), "rfdn-upscaler", "config", NULL);
-    GKeyFile *kf = g_key_file_new();
-    char *v = NULL;
-    if (g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
-        v = g_key_file_get_string(kf, "models", "official", NULL);
-    g_key_file_free(kf);
-    g_free(path);
-    if (v && !*v)
-        g_clear_pointer(&v, g_free);
-    return v;
-}
-
-static GPtrArray *model_dirs(void)
-{
-    GPtrArray *d = g_ptr_array_new_with_free_func(g_free);
-    const char *env = g_getenv("RFDN_MODEL_DIR");
-    if (env && *env)
-        g_ptr_array_add(d, g_strdup(env));
-    g_ptr_array_add(d, g_build_filename(g_get_user_data_dir(), "rfdn-upscaler", "models", NULL));
-    g_ptr_array_add(d, g_strdup(RFDN_MODELS_DIR));
-    return d;
-}
-
-/* The file for a model name and scale: the official file for e-rfdn x4 if
- * given, else <name>-x<scale>.safetensors in the first model folder that
- * has it.  NULL with a message when there is none. */
-static char *find_model(const char *name, int scale, const char *official)
-{
-    if (official && !strcmp(name, "e-rfdn") && scale == 4)
-        return g_strdup(official);
-    char *file = g_strdup_printf("%s-x%d.safetensors", name, scale);
-    GPtrArray *dirs = model_dirs();
-    char *found = NULL;
-    for (guint i = 0; !found && i < dirs->len; i++) {
-        char *p = g_build_filename(dirs->pdata[i], file, NULL);
-        if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
-            found = p;
-        else
-            g_free(p);
-    }
-    if (!found) {
-        fprintf(stderr, PROG ": model %s x%d is not installed (no %s in", name, scale, file);
-        for (guint i = 0; i < dirs->len; i++)
-            fprintf(stderr, "%s %s", i ? "," : "", (char *)dirs->pdata[i]);
-        fprintf(stderr, ")%s\n",
-                !strcmp(name, "e-rfdn") && scale == 4
-                    ? "; the authors' weights can be used with --official FILE"
-                    : "; use --model-file FILE for another model file");
-    }
-    g_ptr_array_free(dirs, TRUE);
-    g_free(file);
-    return found;
-}
-
 static int cmd_models(void)
 {
-    GPtrArray *dirs = model_dirs();
+    GPtrArray *dirs = rfdn_model_dirs();
     const char *names[] = {"rfdn", "e-rfdn"};
     printf("Model folders, in search order:\n");
     for (guint i = 0; i < dirs->len; i++)
@@ -185,7 +125,7 @@ static int cmd_models(void)
             g_free(found);
             g_free(file);
         }
-    char *off = official_from_config();
+    char *off = rfdn_official_model_path();
     printf("  official e-rfdn x4: %s\n", off ? off : "(not set)");
     g_free(off);
     g_ptr_array_free(dirs, TRUE);
@@ -830,7 +770,7 @@ int main(int argc, char **argv)
     rfdn_model *model = NULL;
     char *path = NULL;
     if (!official)
-        official = official_from_config();
+        official = rfdn_official_model_path();
     GError *err = NULL;
     if (!rfdn_io_init(argv[0], &err)) {
         fprintf(stderr, PROG ": %s\n", err->message);
@@ -839,8 +779,17 @@ int main(int argc, char **argv)
     }
     if (cmd == CMD_UPSCALE && !jobs->len)
         goto out;
-    path = model_file ? g_strdup(model_file) : find_model(model_name, scale, official);
-    if (!path || !(model = load_model(path)))
+    path = model_file ? g_strdup(model_file)
+                      : rfdn_find_model(model_name, scale, official, &err);
+    if (!path) {
+        fprintf(stderr, PROG ": %s%s\n", err->message,
+                strcmp(model_name, "e-rfdn") || scale != 4
+                    ? "; use --model-file FILE for another model file"
+                    : " (or give --official FILE)");
+        g_error_free(err);
+        goto out;
+    }
+    if (!(model = load_model(path)))
         goto out;
     rfdn_status st = rfdn_context_create(model, &settings, &ctx);
     rfdn_model_unref(model);

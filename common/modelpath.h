@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Where the models are, for every front end (CLI, GIMP plug-ins, app):
+ * <name>-x<scale>.safetensors in $RFDN_MODEL_DIR, the user's data folder
+ * (~/.local/share/rfdn-upscaler/models) and the installed data folder; the
+ * authors' E-RFDN x4 file from --official, $RFDN_OFFICIAL_MODEL or
+ * "official = PATH" in the [models] group of ~/.config/rfdn-upscaler/config.
+ */
+#ifndef RFDN_MODELPATH_H
+#define RFDN_MODELPATH_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The folders searched, in order (free with g_ptr_array_unref). */
+GPtrArray *rfdn_model_dirs(void);
+
+/* The official E-RFDN x4 file from the environment or the config file, or
+ * NULL. */
+char *rfdn_official_model_path(void);
+
+/* The file for a model name ("rfdn", "e-rfdn") and scale: `official` (or,
+ * when NULL, the configured official file) for e-rfdn x4, else the first
+ * <name>-x<scale>.safetensors found.  NULL with a message naming the folders
+ * when there is none. */
+char *rfdn_find_model(const char *name, int scale, const char *official, GError **error);
+
+/* Whether the model exists (for menus offering only what is installed). */
+gboolean rfdn_model_available(const char *name, int scale);
+
+G_END_DECLS
+
+#endif
