@@ -62,6 +62,9 @@ def make(d):
              + chunk(b"pHYs", struct.pack(">IIB", 11811, 11811, 1))
              + chunk(b"eXIf", exif_block(6, "RFDN test")))
     open(os.path.join(d, "rgb16.png"), "wb").write(png(w, h, 16, 2, rows, extra))
+    # the same without EXIF (GIMP applies the orientation when it opens a file)
+    open(os.path.join(d, "rgb16-noexif.png"), "wb").write(
+        png(w, h, 16, 2, rows, extra[:extra.index(b"eXIf") - 4]))
     open(os.path.join(d, "profile.icc"), "wb").write(prof)
     # 8-bit gray
     rows = [bytes((x * 7 + y * 11) % 256 for x in range(w)) for y in range(h)]

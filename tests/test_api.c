@@ -348,7 +348,11 @@ static void test_progress_cancel(void)
     pthread_join(th, NULL);
     CHECK(s == RFDN_CANCELLED, "cancel from a thread: status %d", s);
     printf("cancelled run returned %.3f s after rfdn_cancel()\n", latency);
-    CHECK(latency < 0.5, "run returned %.3f s after the cancel", latency);
+    /* a whole 800x600 run takes several seconds (tens under the
+     * sanitizers); cancel is checked between layers, typically within
+     * milliseconds.  The bound leaves room for a loaded 2-core machine
+     * under AddressSanitizer (0.64 s measured once). */
+    CHECK(latency < 2.0, "run returned %.3f s after the cancel", latency);
     CHECK(!strcmp(rfdn_context_error(ctx), "cancelled"), "message %s", rfdn_context_error(ctx));
     rfdn_context_set_progress(ctx, NULL, NULL);
 

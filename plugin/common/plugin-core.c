@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "plugin-core.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "modelpath.h"
+
+void rfdn_plug_params_default(rfdn_plug_params *p)
+{
+    p->model = RFDN_PLUG_E_RFDN;
+    p->scale = 2;
+    p->output = RFDN_PLUG_NEW_IMAGE;
+    p->alpha = 0;
+    p->tile = 0;
+    p->threads = 0;
+}
+
+#define PERR(...) g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, __VA_ARGS__)
+
+gboolean rfdn_plug_params_validate(const rfdn_plug_params *p, GError **error)
+{
+    if (p->model != RFDN_PLUG_E_RFDN && p->model != RFDN_PLUG_RFDN)
+        PERR(_("Unknown model %d (0 = E-RFDN, 1 = RFDN)"), p->model);
+    else if (p->scale < 2 || p->scale > 4)
+        PERR(_("Unsupported scale %d (2, 3 or 4)"), p->scale);
+    else if (p->output != RFDN_PLUG_NEW_IMAGE && p->output != RFDN_PLUG_IN_PLACE)
+        PERR(_("Unknown output mode %d (0 = new image, 1 = scale the image in place)"),
+             p->output);
+    else if (p->alpha != 0 && p->alpha != 1)
+        PERR(_("Unknown alpha mode %d (0 = network, 1 = bicubic)"), p->alpha);
+    else if (p->tile != 0 && (p->tile < 16 || p->tile > 100000))
+        PERR(_("Tile size %d out of range (0 = automatic, or 16 to 100000)"), p->tile);
+    else if (p->threads < 0 || p->threads > 1024)
+        PERR(_("Thread count %d out of range (0 = automatic, up to 1024)"), p->threads);
+    else
+        return TRUE;
+    return FALSE;
+}
+
+const char *rfdn_plug_model_name(gint32 model)
+{
+    return model == RFDN_PLUG_RFDN ? "rfdn" : "e-rfdn";
+}
+
+const char *rfdn_plug_model_label(gint32 model)
+{
+    return model == RFDN_PLUG_RFDN ? "RFDN" : "E-RFDN";
+}
+
+rfdn_context *rfdn_plug_context_new(const rfdn_plug_params *p, GError **error)
+{
+    /* one model kept per process (the dialog's preview and the run share it) */
+    static rfdn_model *cached;
+    static char *cached_path;
+    char *path = rfdn_find_model(rfdn_plug_model_name(p->model), p->scale, NULL, error);
+    if (!path)
+        return NULL;
+    if (!cached || strcmp(cached_path, path)) {
+        char err[512];
+        rfdn_model *m = NULL;
+        if (rfdn_model_load(path, &m, err, sizeof err) != RFDN_OK) {
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                        _("Cannot load the model: %s"), err);
+            g_free(path);
+            return NULL;
+        }
+        rfdn_model_unref(cached);
+        g_free(cached_path);
+        cached = m;
+        cached_path = g_strdup(path);
+    }
+    g_free(path);
+    rfdn_settings s;
+    rfdn_settings_default(&s);
+    s.tile_size = p->tile;
+    s.threads = p->threads;
+    s.alpha = p->alpha ? RFDN_ALPHA_BICUBIC : RFDN_ALPHA_NETWORK;
+    rfdn_context *ctx = NULL;
+    rfdn_status st = rfdn_context_create(cached, &s, &ctx);
+    if (st != RFDN_OK) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s", rfdn_status_string(st));
+        return NULL;
+    }
+    return ctx;
+}
+
+rfdn_plug_layout rfdn_plug_layout_for(gboolean is_gray, gboolean has_alpha, int bits,
+                                      gboolean linear_or_float, const Babl *space)
+{
+    rfdn_plug_layout l;
+    const char *type = linear_or_float || (bits != 8 && bits != 16) ? "float"
+                       : bits == 16                                ? "u16"
+                                                                   : "u8";
+    l.sample = !strcmp(type, "float") ? RFDN_SAMPLE_F32
+               : !strcmp(type, "u16") ? RFDN_SAMPLE_U16
+                                      : RFDN_SAMPLE_U8;
+    l.channels = (is_gray ? 1 : 3) + (has_alpha ? 1 : 0);
+    char name[32];
+    g_snprintf(name, sizeof name, "%s %s",
+               is_gray ? (has_alpha ? "Y'A" : "Y'") : (has_alpha ? "R'G'B'A" : "R'G'B'"), type);
+    l.format = space ? babl_format_with_space(name, space) : babl_format(name);
+    l.bpp = l.channels * (l.sample == RFDN_SAMPLE_U8 ? 1 : l.sample == RFDN_SAMPLE_U16 ? 2 : 4);
+    return l;
+}
+
+rfdn_plug_item *rfdn_plug_item_new(GeglBuffer *buffer, const GeglRectangle *rect,
+                                   const rfdn_plug_layout *layout, int scale, GError **error)
+{
+    rfdn_plug_item *it = g_new0(rfdn_plug_item, 1);
+    it->layout = *layout;
+    it->w = rect->width;
+    it->h = rect->height;
+    it->ow = rect->width * scale;
+    it->oh = rect->height * scale;
+    const gsize in_bytes = (gsize)it->w * it->h * layout->bpp;
+    const gsize out_bytes = (gsize)it->ow * it->oh * layout->bpp;
+    it->in = g_try_malloc(in_bytes ? in_bytes : 1);
+    it->out = g_try_malloc(out_bytes ? out_bytes : 1);
+    if (!it->in || !it->out) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOMEM,
+                    _("Not enough memory for a %d x %d result"), it->ow, it->oh);
+        rfdn_plug_item_free(it);
+        return NULL;
+    }
+    gegl_buffer_get(buffer, rect, 1.0, layout->format, it->in, (gint)it->w * layout->bpp,
+                    GEGL_ABYSS_NONE);
+    return it;
+}
+
+void rfdn_plug_item_write(const rfdn_plug_item *it, GeglBuffer *buffer)
+{
+    GeglRectangle r = {0, 0, it->ow, it->oh};
+    gegl_buffer_set(buffer, &r, 0, it->layout.format, it->out, (gint)it->ow * it->layout.bpp);
+}
+
+void rfdn_plug_item_free(rfdn_plug_item *it)
+{
+    if (!it)
+        return;
+    g_free(it->in);
+    g_free(it->out);
+    g_free(it);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Worker */
+
+struct rfdn_plug_job {
+    rfdn_context *ctx;
+    rfdn_plug_item **items;
+    int n;
+    GThread *thread;
+    gint done;          /* atomic: the worker finished */
+    gint progress;      /* atomic: parts per million of the whole job */
+    double base, weight; /* worker-side: fraction before the current item, its share */
+    rfdn_status status;
+    char *message;
+};
+
+static int job_progress(void *user, uint64_t done, uint64_t total)
+{
+    rfdn_plug_job *j = user;
+    const double f = j->base + j->weight * (total ? (double)done / total : 1.0);
+    g_atomic_int_set(&j->progress, (gint)(f * 1e6));
+    return 0;
+}
+
+static gpointer job_thread(gpointer data)
+{
+    rfdn_plug_job *j = data;
+    double total = 0;
+    for (int i = 0; i < j->n; i++)
+        total += (double)j->items[i]->ow * j->items[i]->oh;
+    rfdn_context_set_progress(j->ctx, job_progress, j);
+    j->status = RFDN_OK;
+    for (int i = 0; i < j->n && j->status == RFDN_OK; i++) {
+        const rfdn_plug_item *it = j->items[i];
+        j->weight = total > 0 ? (double)it->ow * it->oh / total : 1.0 / j->n;
+        rfdn_image in = {it->w, it->h, it->layout.channels, it->layout.sample,
+                         (ptrdiff_t)it->w * it->layout.bpp, it->in};
+        rfdn_image out = {it->ow, it->oh, it->layout.channels, it->layout.sample,
+                          (ptrdiff_t)it->ow * it->layout.bpp, it->out};
+        j->status = rfdn_upscale(j->ctx, &in, &out);
+        if (j->status != RFDN_OK && j->status != RFDN_CANCELLED)
+            j->message = g_strdup(rfdn_context_error(j->ctx));
+        j->base += j->weight;
+    }
+    rfdn_context_set_progress(j->ctx, NULL, NULL);
+    g_atomic_int_set(&j->done, 1);
+    return NULL;
+}
+
+rfdn_plug_job *rfdn_plug_job_start(rfdn_context *ctx, rfdn_plug_item **items, int n)
+{
+    rfdn_plug_job *j = g_new0(rfdn_plug_job, 1);
+    j->ctx = ctx;
+    j->items = items;
+    j->n = n;
+    j->thread = g_thread_new("rfdn-upscale", job_thread, j);
+    return j;
+}
+
+rfdn_status rfdn_plug_job_wait(rfdn_plug_job *j, rfdn_plug_poll_fn poll, gpointer user,
+                               GError **error)
+{
+    gboolean cancelled = FALSE;
+    while (!g_atomic_int_get(&j->done)) {
+        const double f = g_atomic_int_get(&j->progress) / 1e6;
+        if (poll && !cancelled && poll(user, f)) {
+            cancelled = TRUE;
+            rfdn_cancel(j->ctx);
+        }
+        g_usleep(40000);
+    }
+    g_thread_join(j->thread);
+    if (poll && !cancelled)
+        poll(user, 1.0);
+    rfdn_status st = j->status;
+    if (st != RFDN_OK && st != RFDN_CANCELLED)
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s",
+                    j->message ? j->message : rfdn_status_string(st));
+    g_free(j->message);
+    g_free(j);
+    return st;
+}
+
+const char *rfdn_plug_screenshot_path(void)
+{
+    const char *p = g_getenv("RFDN_PLUGIN_SCREENSHOT");
+    return p && *p ? p : NULL;
+}
