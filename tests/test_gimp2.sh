@@ -53,6 +53,16 @@ cat > "$T/test.scm" <<SCM
       (gimp-image-delete new)))
   '("sample" "sample-rgba" "gray" "rgb16-noexif"))
 
+; 32-bit float linear light: processed in float, stays float linear
+(let* ((img (load "$I/sample.png")))
+  (gimp-image-convert-precision img 600)
+  (let ((new (car (plug-in-rfdn-upscale RUN-NONINTERACTIVE img (drw img) 1 $S 0 0 0 0))))
+    (report "float" new)
+    (gimp-image-convert-precision new 150)
+    (save new (drw new) "$O/float.png")
+    (gimp-image-delete new))
+  (gimp-image-delete img))
+
 ; several layers, scaled in place: a second layer with an offset
 (let* ((img (load "$I/sample.png"))
        (bottom (drw img))
@@ -103,6 +113,16 @@ check "... saved 16-bit" [ "$(info "$O/rgb16-noexif.png" depth)" = 16 ]
 check "... with the CLI's 16-bit pixels" same_pixels "$O/rgb16-noexif.png" "$T/cli-rgb16.png"
 check "... the resolution kept (300 dpi)" [ "$(info "$O/rgb16-noexif.png" dpi)" = 300 ]
 check "... and the colour profile" [ "$(info "$O/rgb16-noexif.png" icc_sha256)" = "$(info "$I/rgb16-noexif.png" icc_sha256)" ]
+check "32-bit float linear: stays float linear (precision 600)" grep -q "RESULT float ${W}x$H base 0 precision 600" "$T/log"
+check "... and close to the 8-bit result (within 2 levels)" $PY -c "
+import struct,sys
+def px(f):
+    import subprocess
+    subprocess.run(sys.argv[1:3] + ['decode', f, f + '.raw'], check=True)
+    return open(f + '.raw', 'rb').read()[20:]
+a, b = px('$O/float.png'), px('$O/sample.png')
+sys.exit(0 if len(a) == len(b) and max(abs(x - y) for x, y in zip(a, b)) <= 2 else 1)
+" $TOOL
 check "in place: image scaled, both layers upscaled, offsets scaled" \
     grep -q "INPLACE ret -1 size ${W}x$H layers 2 top $((20 * S))x$((10 * S)) at $((5 * S)),$((7 * S)) bottom ${W}x$H" "$T/log"
 check "... the bottom layer's pixels equal the CLI's" same_pixels "$O/inplace-bottom.png" "$T/cli-sample.png"
