@@ -7,7 +7,7 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 PKGS="meson ninja-build pkg-config gcc libc6-dev
       libjson-c-dev libgdk-pixbuf-2.0-dev shared-mime-info libvips-dev curl ca-certificates
-      gimp libgimp2.0-dev xvfb xauth
+      gimp libgimp2.0-dev xvfb xauth mmdebstrap
       python3 python3-torch python3-numpy python3-pil"
 missing=
 for p in $PKGS; do
