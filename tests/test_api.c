@@ -461,6 +461,75 @@ static void test_alloc_failures(void)
     free(out.data);
 }
 
+/* The tile callback: rectangles cover the output exactly once, and each
+ * rectangle's pixels are final when it is reported (a copy taken in the
+ * callback equals the finished output).  Forced small tiles, 2 threads
+ * (tiles side by side: the callback runs on several threads). */
+typedef struct {
+    pthread_mutex_t lock;
+    const rfdn_image *out;
+    uint8_t *snapshot; /* copied in the callback */
+    int *cover;        /* per output pixel: times reported */
+    int calls;
+} tile_log;
+
+static void on_tile(void *user, int x, int y, int w, int h)
+{
+    tile_log *t = user;
+    pthread_mutex_lock(&t->lock);
+    t->calls++;
+    const int ow = t->out->width;
+    for (int yy = y; yy < y + h; yy++) {
+        memcpy(t->snapshot + (size_t)yy * t->out->stride + (size_t)x * 3,
+               (const uint8_t *)t->out->data + (size_t)yy * t->out->stride + (size_t)x * 3,
+               (size_t)w * 3);
+        for (int xx = x; xx < x + w; xx++)
+            t->cover[(size_t)yy * ow + xx]++;
+    }
+    pthread_mutex_unlock(&t->lock);
+}
+
+static void test_tile_callback(void)
+{
+    const int w = 100, h = 70;
+    rfdn_settings st;
+    rfdn_settings_default(&st);
+    st.tile_size = 24;
+    st.threads = 2;
+    rfdn_context *ctx;
+    CHECK(rfdn_context_create(model, &st, &ctx) == RFDN_OK, "context");
+    rfdn_image in = make_image(w, h, 3, RFDN_SAMPLE_U8, 0);
+    rfdn_image out = make_image(w * S_, h * S_, 3, RFDN_SAMPLE_U8, 0);
+    uint64_t r = 5;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int c = 0; c < 3; c++)
+                put(&in, x, y, c, rnd(&r));
+    tile_log t = {.out = &out};
+    pthread_mutex_init(&t.lock, NULL);
+    t.snapshot = calloc((size_t)out.stride * out.height, 1);
+    t.cover = calloc((size_t)out.width * out.height, sizeof(int));
+    rfdn_context_set_tile_callback(ctx, on_tile, &t);
+    CHECK(rfdn_upscale(ctx, &in, &out) == RFDN_OK, "tiled run");
+    int bad = 0;
+    for (size_t i = 0; i < (size_t)out.width * out.height; i++)
+        bad += t.cover[i] != 1;
+    CHECK(t.calls > 4, "only %d tile callbacks for a tiled run", t.calls);
+    CHECK(bad == 0, "%d output pixels reported other than exactly once", bad);
+    CHECK(!memcmp(t.snapshot, out.data, (size_t)out.stride * out.height),
+          "a reported tile changed after its callback");
+    rfdn_context_set_tile_callback(ctx, NULL, NULL);
+    const int before = t.calls;
+    CHECK(rfdn_upscale(ctx, &in, &out) == RFDN_OK && t.calls == before,
+          "callback cleared but still called");
+    pthread_mutex_destroy(&t.lock);
+    free(t.snapshot);
+    free(t.cover);
+    free(in.data);
+    free(out.data);
+    rfdn_context_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     const bool cancel_only = argc == 3 && !strcmp(argv[2], "--cancel-only");
@@ -478,6 +547,7 @@ int main(int argc, char **argv)
         test_formats();
         test_errors();
         test_hidden_colour();
+        test_tile_callback();
     }
     test_progress_cancel();
     test_threads();

@@ -188,6 +188,17 @@ typedef int (*rfdn_progress_fn)(void *user, uint64_t done, uint64_t total);
 RFDN_API void rfdn_context_set_progress(rfdn_context *ctx, rfdn_progress_fn fn, void *user);
 
 /*
+ * Tiles: called once for each rectangle of the output (x, y, w, h, output
+ * pixels) as soon as its pixels are written and final for this run, so a
+ * viewer can show a large result as it is made.  Together the rectangles
+ * cover the output exactly once.  Called on a worker thread, possibly on
+ * several at once: the callback must be thread-safe and quick (copy the
+ * rectangle, or note it and wake the UI).  NULL clears it.
+ */
+typedef void (*rfdn_tile_fn)(void *user, int x, int y, int w, int h);
+RFDN_API void rfdn_context_set_tile_callback(rfdn_context *ctx, rfdn_tile_fn fn, void *user);
+
+/*
  * Asks the run in progress on `ctx` to stop as soon as possible; it then
  * returns RFDN_CANCELLED.  Any thread, any time; a cancel that arrives while
  * no run is in progress is forgotten when the next run starts.

@@ -22,6 +22,8 @@ struct rfdn_context {
     atomic_bool cancel;
     rfdn_progress_fn progress;
     void *progress_user;
+    rfdn_tile_fn tile_done;
+    void *tile_user;
     float *scratch; /* kept between runs: refaulting memory is expensive */
     size_t scratch_floats;
     rfdn_pool *pool;
@@ -195,6 +197,14 @@ const rfdn_model *rfdn_context_get_model(const rfdn_context *ctx)
 const char *rfdn_context_error(const rfdn_context *ctx)
 {
     return ctx ? ctx->error : "no context";
+}
+
+void rfdn_context_set_tile_callback(rfdn_context *ctx, rfdn_tile_fn fn, void *user)
+{
+    if (!ctx)
+        return;
+    ctx->tile_done = fn;
+    ctx->tile_user = user;
 }
 
 void rfdn_context_set_progress(rfdn_context *ctx, rfdn_progress_fn fn, void *user)
@@ -691,6 +701,8 @@ static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *
         rfdn_bicubic_upscale(a_in, tw, th, s, a_out);
     }
     write_alpha(j->out, j->alpha ? a_out : NULL, &r);
+    if (ctx->tile_done)
+        ctx->tile_done(ctx->tile_user, r.ox, r.oy, r.ow, r.oh);
     return RFDN_OK;
 }
 
