@@ -8,6 +8,8 @@ SUDO=
 PKGS="meson ninja-build pkg-config gcc libc6-dev
       libjson-c-dev libgdk-pixbuf-2.0-dev shared-mime-info libvips-dev curl ca-certificates
       gimp libgimp2.0-dev xvfb xauth mmdebstrap
+      libgtk-3-dev desktop-file-utils appstream gettext dbus libglib2.0-bin
+      librsvg2-common fonts-wqy-microhei locales
       python3 python3-torch python3-numpy python3-pil"
 missing=
 for p in $PKGS; do

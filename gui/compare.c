@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "compare.h"
+
+#include <math.h>
+
+struct _RfdnCompare {
+    GtkDrawingArea parent;
+    cairo_surface_t *original, *result;
+    int out_w, out_h, in_w, in_h;
+    double zoom;     /* screen pixels per output pixel */
+    double cx, cy;   /* output point at the centre of each pane */
+    gboolean fit;    /* zoom follows the size */
+    gboolean split;  /* one pane with a divider, else two panes */
+    double divider;  /* split position, 0..1 of the width */
+    gboolean smooth; /* original drawn smooth, else nearest */
+    /* drag */
+    gboolean dragging, moving_divider;
+    double drag_x, drag_y, drag_cx, drag_cy;
+};
+
+G_DEFINE_TYPE(RfdnCompare, rfdn_compare, GTK_TYPE_DRAWING_AREA)
+
+static void pane_size(RfdnCompare *c, double *pw, double *ph)
+{
+    const int w = gtk_widget_get_allocated_width(GTK_WIDGET(c));
+    const int h = gtk_widget_get_allocated_height(GTK_WIDGET(c));
+    *pw = c->split ? w : (w - 4) / 2.0;
+    *ph = h;
+}
+
+static void clamp_centre(RfdnCompare *c)
+{
+    if (c->cx < 0)
+        c->cx = 0;
+    if (c->cy < 0)
+        c->cy = 0;
+    if (c->cx > c->out_w)
+        c->cx = c->out_w;
+    if (c->cy > c->out_h)
+        c->cy = c->out_h;
+}
+
+static double fit_zoom(RfdnCompare *c)
+{
+    double pw, ph;
+    pane_size(c, &pw, &ph);
+    if (c->out_w <= 0 || c->out_h <= 0 || pw <= 0 || ph <= 0)
+        return 1;
+    return fmin(pw / c->out_w, ph / c->out_h);
+}
+
+static void draw_pane(RfdnCompare *c, cairo_t *cr, double x0, double pw, double ph,
+                      gboolean original)
+{
+    cairo_save(cr);
+    cairo_rectangle(cr, x0, 0, pw, ph);
+    cairo_clip(cr);
+    /* checkerboard under the image only (transparency shows through) */
+    const double ix = x0 + pw / 2 - c->cx * c->zoom, iy = ph / 2 - c->cy * c->zoom;
+    cairo_save(cr);
+    cairo_rectangle(cr, ix, iy, c->out_w * c->zoom, c->out_h * c->zoom);
+    cairo_clip(cr);
+    cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+    for (int y = 0; y < ph; y += 16)
+        for (int x = (y / 16) % 2 * 16; x < pw; x += 32)
+            cairo_rectangle(cr, x0 + x, y, 16, 16);
+    cairo_fill(cr);
+    cairo_restore(cr);
+    /* screen = pane centre + (output - centre) * zoom */
+    cairo_translate(cr, x0 + pw / 2 - c->cx * c->zoom, ph / 2 - c->cy * c->zoom);
+    cairo_scale(cr, c->zoom, c->zoom);
+    cairo_surface_t *s = original ? c->original : c->result;
+    if (s) {
+        if (original) {
+            cairo_scale(cr, (double)c->out_w / c->in_w, (double)c->out_h / c->in_h);
+            cairo_set_source_surface(cr, s, 0, 0);
+            cairo_pattern_set_filter(cairo_get_source(cr),
+                                     c->smooth ? CAIRO_FILTER_GOOD : CAIRO_FILTER_NEAREST);
+        } else {
+            cairo_set_source_surface(cr, s, 0, 0);
+            cairo_pattern_set_filter(cairo_get_source(cr), c->zoom >= 1 ? CAIRO_FILTER_NEAREST
+                                                                        : CAIRO_FILTER_GOOD);
+        }
+        cairo_paint(cr);
+    }
+    cairo_restore(cr);
+}
+
+static gboolean on_draw(GtkWidget *w, cairo_t *cr)
+{
+    RfdnCompare *c = RFDN_COMPARE(w);
+    const int width = gtk_widget_get_allocated_width(w);
+    const int height = gtk_widget_get_allocated_height(w);
+    cairo_set_source_rgb(cr, 0.18, 0.18, 0.18);
+    cairo_paint(cr);
+    if (!c->original)
+        return TRUE;
+    if (c->fit)
+        c->zoom = fit_zoom(c), c->cx = c->out_w / 2.0, c->cy = c->out_h / 2.0;
+    double pw, ph;
+    pane_size(c, &pw, &ph);
+    if (c->split) {
+        const double dx = c->divider * width;
+        cairo_save(cr);
+        cairo_rectangle(cr, 0, 0, dx, height);
+        cairo_clip(cr);
+        draw_pane(c, cr, 0, pw, ph, TRUE);
+        cairo_restore(cr);
+        cairo_save(cr);
+        cairo_rectangle(cr, dx, 0, width - dx, height);
+        cairo_clip(cr);
+        draw_pane(c, cr, 0, pw, ph, FALSE);
+        cairo_restore(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_rectangle(cr, dx - 1, 0, 2, height);
+        cairo_fill(cr);
+        cairo_arc(cr, dx, height / 2.0, 9, 0, 2 * G_PI);
+        cairo_fill(cr);
+    } else {
+        draw_pane(c, cr, 0, pw, ph, TRUE);
+        draw_pane(c, cr, pw + 4, pw, ph, FALSE);
+    }
+    return TRUE;
+}
+
+static gboolean on_scroll(GtkWidget *w, GdkEventScroll *e)
+{
+    RfdnCompare *c = RFDN_COMPARE(w);
+    if (!c->original)
+        return FALSE;
+    double dy = 0;
+    if (e->direction == GDK_SCROLL_UP)
+        dy = -1;
+    else if (e->direction == GDK_SCROLL_DOWN)
+        dy = 1;
+    else if (e->direction == GDK_SCROLL_SMOOTH)
+        gdk_event_get_scroll_deltas((GdkEvent *)e, NULL, &dy);
+    if (e->state & GDK_CONTROL_MASK) {
+        /* zoom at the pointer: the output point under it stays there */
+        double pw, ph;
+        pane_size(c, &pw, &ph);
+        const double px = c->split ? e->x : fmod(e->x, pw + 4);
+        const double ox = c->cx + (px - pw / 2) / c->zoom, oy = c->cy + (e->y - ph / 2) / c->zoom;
+        const double f = pow(1.25, -dy);
+        c->fit = FALSE;
+        c->zoom = fmax(0.02, fmin(64, c->zoom * f));
+        c->cx = ox - (px - pw / 2) / c->zoom;
+        c->cy = oy - (e->y - ph / 2) / c->zoom;
+    } else {
+        /* scroll pans */
+        c->fit = FALSE;
+        if (e->state & GDK_SHIFT_MASK)
+            c->cx += dy * 60 / c->zoom;
+        else
+            c->cy += dy * 60 / c->zoom;
+    }
+    clamp_centre(c);
+    gtk_widget_queue_draw(w);
+    return TRUE;
+}
+
+static gboolean on_press(GtkWidget *w, GdkEventButton *e)
+{
+    RfdnCompare *c = RFDN_COMPARE(w);
+    if (e->button != 1 || !c->original)
+        return FALSE;
+    const int width = gtk_widget_get_allocated_width(w);
+    c->moving_divider = c->split && fabs(e->x - c->divider * width) < 12;
+    c->dragging = TRUE;
+    c->drag_x = e->x;
+    c->drag_y = e->y;
+    c->drag_cx = c->cx;
+    c->drag_cy = c->cy;
+    return TRUE;
+}
+
+static gboolean on_motion(GtkWidget *w, GdkEventMotion *e)
+{
+    RfdnCompare *c = RFDN_COMPARE(w);
+    if (!c->dragging)
+        return FALSE;
+    if (c->moving_divider) {
+        const int width = gtk_widget_get_allocated_width(w);
+        c->divider = fmax(0, fmin(1, e->x / width));
+    } else {
+        c->fit = FALSE;
+        c->cx = c->drag_cx - (e->x - c->drag_x) / c->zoom;
+        c->cy = c->drag_cy - (e->y - c->drag_y) / c->zoom;
+        clamp_centre(c);
+    }
+    gtk_widget_queue_draw(w);
+    return TRUE;
+}
+
+static gboolean on_release(GtkWidget *w, GdkEventButton *e)
+{
+    RFDN_COMPARE(w)->dragging = FALSE;
+    return TRUE;
+}
+
+static void finalize(GObject *o)
+{
+    RfdnCompare *c = RFDN_COMPARE(o);
+    g_clear_pointer(&c->original, cairo_surface_destroy);
+    g_clear_pointer(&c->result, cairo_surface_destroy);
+    G_OBJECT_CLASS(rfdn_compare_parent_class)->finalize(o);
+}
+
+static void rfdn_compare_class_init(RfdnCompareClass *k)
+{
+    GtkWidgetClass *wc = GTK_WIDGET_CLASS(k);
+    wc->draw = on_draw;
+    wc->scroll_event = on_scroll;
+    wc->button_press_event = on_press;
+    wc->motion_notify_event = on_motion;
+    wc->button_release_event = on_release;
+    G_OBJECT_CLASS(k)->finalize = finalize;
+    gtk_widget_class_set_accessible_role(wc, ATK_ROLE_IMAGE);
+}
+
+static void rfdn_compare_init(RfdnCompare *c)
+{
+    c->zoom = 1;
+    c->fit = TRUE;
+    c->divider = 0.5;
+    gtk_widget_add_events(GTK_WIDGET(c), GDK_SCROLL_MASK | GDK_SMOOTH_SCROLL_MASK |
+                                             GDK_BUTTON_PRESS_MASK | GDK_BUTTON_RELEASE_MASK |
+                                             GDK_POINTER_MOTION_MASK);
+    gtk_widget_set_hexpand(GTK_WIDGET(c), TRUE);
+    gtk_widget_set_vexpand(GTK_WIDGET(c), TRUE);
+}
+
+GtkWidget *rfdn_compare_new(void)
+{
+    return g_object_new(RFDN_TYPE_COMPARE, NULL);
+}
+
+void rfdn_compare_set_images(RfdnCompare *c, cairo_surface_t *original, int out_w, int out_h)
+{
+    g_clear_pointer(&c->original, cairo_surface_destroy);
+    g_clear_pointer(&c->result, cairo_surface_destroy);
+    c->original = original ? cairo_surface_reference(original) : NULL;
+    c->in_w = original ? cairo_image_surface_get_width(original) : 0;
+    c->in_h = original ? cairo_image_surface_get_height(original) : 0;
+    c->out_w = out_w;
+    c->out_h = out_h;
+    c->fit = TRUE;
+    gtk_widget_queue_draw(GTK_WIDGET(c));
+}
+
+void rfdn_compare_set_result(RfdnCompare *c, cairo_surface_t *result)
+{
+    g_clear_pointer(&c->result, cairo_surface_destroy);
+    c->result = result ? cairo_surface_reference(result) : NULL;
+    gtk_widget_queue_draw(GTK_WIDGET(c));
+}
+
+void rfdn_compare_damage(RfdnCompare *c, int x, int y, int w, int h)
+{
+    gtk_widget_queue_draw(GTK_WIDGET(c));
+}
+
+void rfdn_compare_zoom_fit(RfdnCompare *c)
+{
+    c->fit = TRUE;
+    gtk_widget_queue_draw(GTK_WIDGET(c));
+}
+
+void rfdn_compare_zoom_to(RfdnCompare *c, double zoom)
+{
+    if (c->fit) {
+        c->cx = c->out_w / 2.0;
+        c->cy = c->out_h / 2.0;
+    }
+    c->fit = FALSE;
+    c->zoom = fmax(0.02, fmin(64, zoom));
+    gtk_widget_queue_draw(GTK_WIDGET(c));
+}
+
+void rfdn_compare_zoom_by(RfdnCompare *c, double f)
+{
+    rfdn_compare_zoom_to(c, (c->fit ? fit_zoom(c) : c->zoom) * f);
+}
+
+double rfdn_compare_get_zoom(RfdnCompare *c)
+{
+    return c->fit ? fit_zoom(c) : c->zoom;
+}
+
+void rfdn_compare_set_split(RfdnCompare *c, gboolean split)
+{
+    c->split = split;
+    gtk_widget_queue_draw(GTK_WIDGET(c));
+}
+
+void rfdn_compare_set_smooth(RfdnCompare *c, gboolean smooth)
+{
+    c->smooth = smooth;
+    gtk_widget_queue_draw(GTK_WIDGET(c));
+}
+
+void rfdn_compare_visible(RfdnCompare *c, int *x, int *y, int *w, int *h)
+{
+    double pw, ph;
+    pane_size(c, &pw, &ph);
+    const double z = rfdn_compare_get_zoom(c);
+    const double cx = c->fit ? c->out_w / 2.0 : c->cx, cy = c->fit ? c->out_h / 2.0 : c->cy;
+    double x0 = fmax(0, cx - pw / 2 / z), y0 = fmax(0, cy - ph / 2 / z);
+    double x1 = fmin(c->out_w, cx + pw / 2 / z), y1 = fmin(c->out_h, cy + ph / 2 / z);
+    *x = (int)x0;
+    *y = (int)y0;
+    *w = (int)ceil(x1) - *x;
+    *h = (int)ceil(y1) - *y;
+}

@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The desktop app driven as a person would, through its actions (over
+# D-Bus, `gapplication action`), under Xvfb with a private D-Bus session:
+# open, choose model and scale, upscale, save (pixels equal the CLI's),
+# zoom, split view, batch queue with a corrupt file, preferences persisted,
+# a long run cancelled (window responsive, nothing saved), a second launch
+# handing its file to the running instance, and the German and Chinese
+# translations.  Screenshots go to SHOTS for people to look at.
+#   test_app.sh APP RFDN_UPSCALE SCHEMA_DIR LOCALE_DIR MODEL_DIR DATA_DIR PYTHON SHOTS [OFFICIAL]
+set -u
+APP=$1 CLI=$2 SCHEMAS=$3 LOCALES=$4 MODELS=$5 DATA=$6 PY=$7 SHOTS=$8 OFFICIAL=${9:-}
+for t in xvfb-run dbus-run-session gapplication; do
+    command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 77; }
+done
+if [ -z "${RFDN_APP_INNER:-}" ]; then
+    T=$(mktemp -d)
+    trap 'rm -rf "$T"' EXIT
+    RFDN_APP_INNER=$T timeout 600 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x900x24" "$0" "$@" 2>&1 |
+        grep -v "dbus-daemon\|SpiRegistry\|Failed to set fd limit"
+    exit "$(cat "$T/rc" 2>/dev/null || echo 1)"
+fi
+T=$RFDN_APP_INNER
+TOOL="$PY $(dirname "$0")/pngtool.py"
+fail=0
+check() { d=$1; shift; if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fail=1; fi; }
+export HOME=$T/home XDG_CONFIG_HOME=$T/config XDG_DATA_HOME=$T/data XDG_CACHE_HOME=$T/cache
+mkdir -p "$HOME/Pictures" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
+export GSETTINGS_SCHEMA_DIR=$SCHEMAS GSETTINGS_BACKEND=keyfile RFDN_LOCALEDIR=$LOCALES
+export RFDN_APP_STATE_FILE=$T/state NO_AT_BRIDGE=1
+export RFDN_MODEL_DIR=$MODELS
+[ -f "$OFFICIAL" ] && export RFDN_OFFICIAL_MODEL=$OFFICIAL
+mkdir -p "$SHOTS"
+ID=org.rfdn.Upscaler
+act() { gapplication action $ID "$@"; }
+field() { sed -n "s/^$1=//p" "$T/state" 2>/dev/null; }
+wait_for() { # field value [seconds]
+    n=$(( ${3:-60} * 10 ))
+    while [ $n -gt 0 ]; do [ "$(field "$1")" = "$2" ] && return 0; sleep 0.1; n=$((n - 1)); done
+    return 1
+}
+start() { "$APP" > "$T/app.log" 2>&1 & APP_PID=$!; wait_for state idle 30; }
+stop() { act quit 2>/dev/null; wait $APP_PID 2>/dev/null; rm -f "$T/state"; }
+same_pixels() { $TOOL decode "$1" "$T/a.raw" && $TOOL decode "$2" "$T/b.raw" && cmp -s "$T/a.raw" "$T/b.raw"; }
+
+# the model: the authors' E-RFDN x4 where it is (meaningful screenshots),
+# else the random-weight RFDN x3 test model
+if [ -n "${RFDN_OFFICIAL_MODEL:-}" ]; then M=e-rfdn S=4 MF=$RFDN_OFFICIAL_MODEL; else M=rfdn S=3 MF=$MODELS/rfdn-x3.safetensors; fi
+IMG=${RFDN_SHOT_IMAGE:-}
+[ -f "$IMG" ] || IMG=$DATA/sample.png
+
+gsettings set $ID output-folder "$T/out"
+check "the app starts (state idle)" start
+act screenshot "'$SHOTS/app-empty.png'"
+check "... empty-window screenshot" [ -s "$SHOTS/app-empty.png" ]
+act set-model "'$M'"; act set-scale $S
+act open-file "'$IMG'"
+check "open + choose $M x$S: upscaled" wait_for state done 120
+check "... model and scale as chosen" [ "$(field model)/$(field scale)" = "$M/$S" ]
+act screenshot "'$SHOTS/app-compare-fit.png'"
+act zoom-100
+check "key 1 / zoom-100: 100 %" wait_for zoom 1.0000 10
+act screenshot "'$SHOTS/app-compare-100.png'"
+act save-to "'$T/app-out.png'"
+check "Save: written" wait_for state saved 30
+"$CLI" -q -m "$MF" "$IMG" -o "$T/cli-out.png"
+check "... its pixels equal the CLI's" same_pixels "$T/app-out.png" "$T/cli-out.png"
+act split
+act zoom-fit
+sleep 0.5
+act screenshot "'$SHOTS/app-split.png'"
+act split
+
+# a second launch hands its file to the running instance
+"$APP" "$DATA/sample.png" > /dev/null 2>&1
+check "second launch: the file opens in the running app" wait_for image sample.png 30
+wait_for state done 120
+
+# batch: a folder with two images and a corrupt one
+mkdir -p "$T/batch"
+cp "$DATA/sample.png" "$T/batch/a.png"; cp "$DATA/sample-rgba.png" "$T/batch/b.png"
+head -c 100 "$DATA/sample.png" > "$T/batch/corrupt.png"
+act open-file "'$T/batch'"
+check "a folder opens the batch queue" wait_for page batch 30
+act screenshot "'$SHOTS/app-batch.png'"
+act batch-start
+check "the batch runs to the end, reporting the corrupt file" wait_for state error 120
+OUT=$T/out
+check "... the good images written, the corrupt one not" sh -c "[ -s '$OUT/a-x$S.png' ] && [ -s '$OUT/b-x$S.png' ] && [ ! -e '$OUT/corrupt-x$S.png' ]"
+act screenshot "'$SHOTS/app-batch-done.png'"
+act preferences
+sleep 0.5
+act screenshot "'$SHOTS/app-preferences.png'"
+act close-preferences
+check "preferences screenshot" [ -s "$SHOTS/app-preferences.png" ]
+stop
+
+# preferences persist (GSettings): a default set before the start is used
+gsettings set $ID model 'rfdn'
+gsettings set $ID scale 3
+start
+check "preferences persisted: default model and scale" [ "$(field model)/$(field scale)" = "rfdn/3" ]
+stop
+gsettings reset $ID model; gsettings reset $ID scale
+
+# cancel a long run: a big image, E-RFDN (or the test model)
+$PY -c "
+from PIL import Image; import random
+random.seed(3); w, h = 900, 700
+Image.frombytes('RGB', (w, h), bytes(random.getrandbits(8) for _ in range(w * h * 3))).save('$T/big.png')"
+start
+act set-model "'$M'"; act set-scale $S
+act open-file "'$T/big.png'"
+check "long run under way" wait_for state running 30
+sleep 1
+act cancel
+check "Cancel: stopped within 3 s" wait_for state cancelled 3
+act zoom-100
+check "... the window responds" wait_for zoom 1.0000 5
+act save-to "'$T/cancelled.png'" 2>/dev/null
+sleep 0.5
+check "... and nothing is saved" [ ! -e "$T/cancelled.png" ]
+stop
+
+# translations (locales built privately, no system change)
+mkdir -p "$T/locale"
+for l in de_DE zh_CN; do localedef -i $l -f UTF-8 "$T/locale/$l.UTF-8" 2>/dev/null; done
+for l in "de_DE:_Vergrößern" "zh_CN:放大(_U)"; do
+    loc=${l%%:*} want=${l#*:}
+    export LOCPATH=$T/locale LANG=$loc.UTF-8 LC_ALL=$loc.UTF-8 LANGUAGE=
+    start
+    check "starts in $loc with translated strings ($want)" [ "$(field upscale-label)" = "$want" ]
+    act screenshot "'$SHOTS/app-empty-$loc.png'"
+    stop
+    unset LOCPATH LC_ALL LANGUAGE
+    export LANG=C.UTF-8
+done
+echo $fail > "$T/rc"
