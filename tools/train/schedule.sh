@@ -10,6 +10,7 @@ set -e
 cd "$(dirname "$0")/../.."
 CK=models/checkpoints
 STEPS=${RFDN_TRAIN_STEPS:-30000}
+HALVE=${RFDN_TRAIN_HALVE:-8000}  # the learning rate halves every HALVE steps
 T=tools/train/train.py
 stage() { # name arch scale init-from|"" [train.py options]
     run=$CK/$1 arch=$2 scale=$3 from=$4
@@ -20,7 +21,8 @@ import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')[
     fi
     init=""
     [ -n "$from" ] && [ ! -f "$run/ckpt.pt" ] && init="--init-from $CK/$from/ckpt.pt"
-    /usr/bin/python3 $T --run "$run" --arch "$arch" --scale "$scale" --steps "$STEPS" $init "$@" || exit $?
+    /usr/bin/python3 $T --run "$run" --arch "$arch" --scale "$scale" --steps "$STEPS" \
+        --halve-every "$HALVE" $init "$@" || exit $?
     # stop here if the run ended early (signal or --max-minutes)
     /usr/bin/python3 -c "
 import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')['step'] >= $STEPS else 3)" || exit 0

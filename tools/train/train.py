@@ -172,7 +172,8 @@ def export(run, out):
     ck = torch.load(os.path.join(run, "ckpt.pt"), map_location="cpu")
     a = ck["args"]
     net = make_net(a["arch"], a["scale"])
-    net.load_state_dict(ck["model"])
+    # the exponential moving average of the weights where the run keeps one
+    net.load_state_dict(ck.get("ema", ck["model"]))
     net.eval()
     meta = net.metadata()
     meta.update({
@@ -213,6 +214,8 @@ def main(argv):
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--max-minutes", type=float, default=0, help="stop after (0 = never)")
+    ap.add_argument("--ema", type=float, default=0.999,
+                    help="decay of the weights' moving average (validated and exported)")
     ap.add_argument("--export", metavar="FILE", help="export the checkpoint and exit")
     a = ap.parse_args(argv)
 
@@ -236,8 +239,10 @@ def main(argv):
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     step = 0
     rng = np.random.default_rng(12345)
+    ema = make_net(a.arch, a.scale).to(dev)
     if ck:
         net.load_state_dict(ck["model"])
+        ema.load_state_dict(ck.get("ema", ck["model"]))
         opt.load_state_dict(ck["optimizer"])
         step = ck["step"]
         rng.bit_generator.state = ck["rng_numpy"]
@@ -248,6 +253,8 @@ def main(argv):
         torch.manual_seed(1)
         if a.init_from:
             init_from(net, a.init_from)
+        ema.load_state_dict(net.state_dict())
+    ema.eval()
 
     data = Data(a.data, a.scale, a.cache)
     print("%d training images, %s x%d, batch %d of %dx%d, device %s" %
@@ -261,7 +268,8 @@ def main(argv):
     signal.signal(signal.SIGTERM, on_signal)
 
     def save():
-        save_atomic({"model": net.state_dict(), "optimizer": opt.state_dict(),
+        save_atomic({"model": net.state_dict(), "ema": ema.state_dict(),
+                     "optimizer": opt.state_dict(),
                      "step": step, "args": vars(a),
                      "rng_numpy": rng.bit_generator.state,
                      "rng_torch": torch.get_rng_state(),
@@ -270,6 +278,9 @@ def main(argv):
     log = open(os.path.join(a.run, "log.tsv"), "a")
     if not resumed:
         log.write("step\tloss\tlr\tset5_psnr\tset14_psnr\tseconds_per_step\n")
+    if resumed and "ema" not in ck:
+        log.write("# from here on the PSNR columns measure the moving average of the "
+                  "weights (decay %g)\n" % a.ema)
     t0, t_start, acc, nacc = time.time(), time.time(), 0.0, 0
     net.train()
     while step < a.steps and not stop["now"]:
@@ -283,6 +294,9 @@ def main(argv):
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        with torch.no_grad():
+            for pe, p in zip(ema.parameters(), net.parameters()):
+                pe.mul_(a.ema).add_(p, alpha=1 - a.ema)
         step += 1
         acc += loss.item()
         nacc += 1
@@ -292,8 +306,8 @@ def main(argv):
             p5 = p14 = float("nan")
             ev = os.path.join(SHARED, "datasets", "eval")
             if os.path.isdir(ev):
-                p5 = evaluate(net, os.path.join(ev, "Set5"), a.scale)
-                p14 = evaluate(net, os.path.join(ev, "Set14"), a.scale)
+                p5 = evaluate(ema, os.path.join(ev, "Set5"), a.scale)
+                p14 = evaluate(ema, os.path.join(ev, "Set14"), a.scale)
             sps = (time.time() - t0) / max(nacc, 1)
             log.write("%d\t%.4f\t%.2e\t%.3f\t%.3f\t%.3f\n" % (step, acc / nacc, lr_now, p5,
                                                              p14, sps))
