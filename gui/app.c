@@ -365,7 +365,7 @@ static gpointer image_worker(gpointer data)
         rfdn_io_image_free(crop);
         rfdn_io_image_free(out);
     }
-    if (st == RFDN_OK || st != RFDN_CANCELLED) {
+    if (st != RFDN_CANCELLED) {
         rfdn_context_set_progress(A.ctx, on_progress, NULL);
         rfdn_context_set_tile_callback(A.ctx, on_tile, NULL);
         rfdn_image i = rfdn_io_engine_image(A.src), o = rfdn_io_engine_image(A.dst);
@@ -602,6 +602,7 @@ static void start_upscale(void)
         return;
     }
     rfdn_io_image_free(A.dst);
+    g_clear_pointer(&A.res, cairo_surface_destroy);
     A.dst = rfdn_io_new_like(A.src, ow, oh, &err);
     if (A.dst)
         A.res = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, ow, oh);
@@ -622,8 +623,7 @@ static void start_upscale(void)
     cairo_destroy(cr);
     RfdnCompare *cmp = RFDN_COMPARE(A.win->compare);
     rfdn_compare_set_images(cmp, A.orig, ow, oh);
-    rfdn_compare_set_result(cmp, A.res);
-    cairo_surface_destroy(A.res); /* the view holds it */
+    rfdn_compare_set_result(cmp, A.res); /* the view takes its own reference */
     A.result_done = FALSE;
     /* the visible region (input pixels), at most FIRST_PASS_PIXELS around
      * its centre */
@@ -654,6 +654,7 @@ static void set_image(rfdn_io_image *im, const char *path, const char *name)
     rfdn_io_image_free(A.dst);
     A.dst = NULL;
     g_clear_pointer(&A.orig, cairo_surface_destroy);
+    g_clear_pointer(&A.res, cairo_surface_destroy);
     A.src = im;
     g_free(A.path);
     g_free(A.name);
@@ -1435,6 +1436,7 @@ static void on_shutdown(GApplication *app, gpointer d)
     rfdn_io_image_free(A.src);
     rfdn_io_image_free(A.dst);
     g_clear_pointer(&A.orig, cairo_surface_destroy);
+    g_clear_pointer(&A.res, cairo_surface_destroy);
     if (A.batch)
         g_ptr_array_free(A.batch, TRUE);
     g_clear_object(&A.settings);
