@@ -112,7 +112,9 @@ start
 act set-model "'$M'"; act set-scale $S
 act open-file "'$T/big.png'"
 check "long run under way" wait_for state running 30
-sleep 1
+n=100; while [ "$(field first-pass-ms)" = 0 ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+# (a measure for people, not a check: timing belongs to benchmarks)
+echo "     big image: the first region was drawn $(field first-pass-ms) ms after the start"
 act cancel
 check "Cancel: stopped within 3 s" wait_for state cancelled 3
 act zoom-100
