@@ -21,7 +21,11 @@ if [ ! -x "$ROOT/usr/bin/gimp-console-3.0" ]; then
     echo "gimp3-root.sh: making the Debian 13 root in $ROOT (once; a few minutes)"
     mkdir -p "$(dirname "$ROOT")"
     rm -rf "$ROOT.tmp"
-    mmdebstrap --variant=apt --include="$(echo $PKGS | tr ' ' ',')" trixie "$ROOT.tmp" "$MIRROR"
+    if ! mmdebstrap --variant=apt --include="$(echo $PKGS | tr ' ' ',')" trixie "$ROOT.tmp" "$MIRROR"; then
+        rm -rf "$ROOT.tmp"
+        echo "gimp3-root.sh: could not make the Debian 13 root (no access to $MIRROR?)" >&2
+        exit 77
+    fi
     mv "$ROOT.tmp" "$ROOT"
 fi
 # packages added to the list since the root was made
@@ -30,6 +34,7 @@ if [ -n "$missing" ]; then
     chroot "$ROOT" sh -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(echo $missing)"
 fi
 
+unshare --mount true 2>/dev/null || { echo "gimp3-root.sh: cannot make a mount namespace here" >&2; exit 77; }
 mkdir -p "$ROOT/src" "$ROOT/shared"
 # a private mount namespace: the mounts vanish with the command
 exec unshare --mount --propagation private sh -c '
