@@ -50,7 +50,11 @@ IMG=${RFDN_SHOT_IMAGE:-}
 [ -f "$IMG" ] || IMG=$DATA/sample.png
 
 gsettings set $ID output-folder "$T/out"
-check "the app starts (state idle)" start
+if ! start; then
+    echo "FAIL the app starts (state idle):"; cat "$T/app.log"
+    echo 1 > "$T/rc"; exit 1
+fi
+echo "ok   the app starts (state idle)"
 act screenshot "'$SHOTS/app-empty.png'"
 check "... empty-window screenshot" [ -s "$SHOTS/app-empty.png" ]
 act set-model "'$M'"; act set-scale $S
