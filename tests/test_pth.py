@@ -52,16 +52,37 @@ def main():
                 "zip, wrapped, module. prefix":
                     ({"params": {"module." + k: v for k, v in sd.items()}}, True),
                 "legacy, float16": ({k: v.half() for k, v in sd.items()}, False),
+                "zip4, pickle protocol 4 (FRAME, MEMOIZE, STACK_GLOBAL)": (sd, True),
+                "legacy4, pickle protocol 4": (sd, False),
             }
             for label, (obj, zipped) in variants.items():
                 pth = os.path.join(tmp, "%s-%s.pth" % (name, label.split(",")[0]))
-                torch.save(obj, pth, _use_new_zipfile_serialization=zipped)
+                torch.save(obj, pth, _use_new_zipfile_serialization=zipped,
+                           pickle_protocol=4 if "protocol 4" in label else 2)
                 out = os.path.join(tmp, "out.png")
                 r = subprocess.run([cli, "-q", "--overwrite", "-m", pth, sample, "-o", out],
                                    capture_output=True, text=True)
                 check(r.returncode == 0 and open(out, "rb").read() == want,
                       "%s, %s .pth: same bytes as the safetensors file %s"
                       % (name, label, r.stderr.strip()))
+
+        # A safetensors file whose header length begins with the bytes of a
+        # pickle's PROTO 2 (0x80 0x02) is still a safetensors file.
+        st = os.path.join(fixtures, "rfdn-x2.safetensors")
+        raw = open(st, "rb").read()
+        n = int.from_bytes(raw[:8], "little")
+        want_len = 0x10280 if n <= 0x10280 else None
+        if want_len:
+            hdr = raw[8:8 + n] + b" " * (want_len - n)
+            odd = os.path.join(tmp, "odd-header.safetensors")
+            open(odd, "wb").write(want_len.to_bytes(8, "little") + hdr + raw[8 + n:])
+            out = os.path.join(tmp, "odd.png")
+            ref = os.path.join(tmp, "odd-ref.png")
+            r1 = subprocess.run([cli, "-q", "-m", odd, sample, "-o", out], capture_output=True, text=True)
+            r2 = subprocess.run([cli, "-q", "-m", st, sample, "-o", ref], capture_output=True, text=True)
+            check(r1.returncode == 0 and r2.returncode == 0 and
+                  open(out, "rb").read() == open(ref, "rb").read(),
+                  "safetensors with header length bytes 80 02: read as safetensors %s" % r1.stderr.strip())
 
         # Damaged files: one loader process for all of them.
         rng = random.Random(1234)

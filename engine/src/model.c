@@ -377,7 +377,16 @@ static rfdn_status load_safetensors(const uint8_t *buf, size_t size, rfdn_model 
 static rfdn_status load_bytes(const uint8_t *buf, size_t size, rfdn_model **out, char *err,
                               size_t errn)
 {
-    if (size >= 4 && (!memcmp(buf, "PK\3\4", 4) || (buf[0] == 0x80 && buf[1] == 2))) {
+    /* a safetensors file has its JSON at byte 8; a legacy torch file is a
+     * pickle (PROTO) holding torch's magic number near its start */
+    static const uint8_t torch_magic[10] = {0x6c, 0xfc, 0x9c, 0x46, 0xf9,
+                                            0x20, 0x6a, 0xa8, 0x50, 0x19};
+    const bool safetensors = size > 8 && buf[8] == '{';
+    const bool zip = size >= 4 && !memcmp(buf, "PK\3\4", 4);
+    bool legacy = false;
+    for (size_t i = 2; !safetensors && size > 1 && buf[0] == 0x80 && i + 10 <= size && i < 32; i++)
+        legacy |= !memcmp(buf + i, torch_magic, 10);
+    if (!safetensors && (zip || legacy)) {
         uint8_t *st_buf;
         size_t st_size;
         rfdn_status st = rfdn_pth_to_safetensors(buf, size, &st_buf, &st_size, err, errn);

@@ -125,7 +125,8 @@ typedef struct {
     val **stack;
     size_t sp;
     val **memo;
-    size_t nmemo;
+    size_t nmemo;      /* capacity */
+    size_t memo_len;   /* highest index stored + 1 (what MEMOIZE appends at) */
     val *storages; /* list of V_STORAGE seen (linked through items[0]) */
     const char *why;
 } vm;
@@ -339,6 +340,8 @@ static bool memo_put(vm *m, uint64_t idx)
         m->nmemo = n;
     }
     m->memo[idx] = v;
+    if (idx + 1 > m->memo_len)
+        m->memo_len = idx + 1;
     return true;
 }
 
@@ -372,6 +375,7 @@ static val *unpickle(vm *m)
 {
     m->sp = 0;
     m->nmemo = 0;
+    m->memo_len = 0;
     m->memo = NULL;
     static val mark = {.t = V_MARK};
     for (;;) {
@@ -520,7 +524,7 @@ static val *unpickle(vm *m)
                 return NULL;
             break;
         case 0x94: /* MEMOIZE */
-            if (!memo_put(m, m->nmemo ? m->nmemo : 0))
+            if (!memo_put(m, m->memo_len))
                 return NULL;
             break;
         case 'h':
