@@ -236,6 +236,8 @@ uint64_t rfdn_net_work_units(const rfdn_model *m);
  * statistics (engine/src/kernels/conv_ref.c). */
 void rfdn_conv2d_ref(const rfdn_conv *cv, const float *in, int w, int h, ptrdiff_t rs,
                      size_t cs, float *out);
+void rfdn_conv2d_ref_rows(const rfdn_conv *cv, const float *in, int w, int h, ptrdiff_t rs,
+                          size_t cs, float *out, int oy0, int oy1);
 
 /* Bounded string formatting into a caller buffer (NULL allowed). */
 void rfdn_format(char *buf, size_t size, const char *fmt, ...)

@@ -332,6 +332,22 @@ static void resize_rows(void *arg, int y0, int y1)
     }
 }
 
+/* A small convolution (rfdn_conv2d_ref) split by output rows. */
+typedef struct refconv_job {
+    const rfdn_conv *cv;
+    const float *in;
+    int w, h;
+    ptrdiff_t rs;
+    size_t cs;
+    float *out;
+} refconv_job;
+
+static void refconv_rows(void *arg, int y0, int y1)
+{
+    const refconv_job *j = arg;
+    rfdn_conv2d_ref_rows(j->cv, j->in, j->w, j->h, j->rs, j->cs, j->out, y0, y1);
+}
+
 /* out = f * sigmoid(conv4(up(c3) + conv_f(conv1(f)))) */
 static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out,
                 const rfdn_region *reg)
@@ -345,7 +361,9 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
     conv(ex, blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, RFDN_EP_NONE, NULL);
     if (stopped(ex)) /* the serial steps below: skip them once cancelled */
         return;
-    rfdn_conv2d_ref(&b->esa_conv2, M->c1_.p, w, h, M->c1_.rs, M->c1_.cs, M->c1);
+    /* the stride-2 convolution of the full-size map: in parallel */
+    refconv_job rc = {&b->esa_conv2, M->c1_.p, w, h, M->c1_.rs, M->c1_.cs, M->c1};
+    par_rows(ex, (h - b->esa_conv2.k) / b->esa_conv2.stride + 1, refconv_rows, &rc);
     if (stopped(ex))
         return;
     max_pool(M->c1, wc, hc, fc, 7, 3, M->v);
