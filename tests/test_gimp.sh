@@ -25,6 +25,8 @@ mkdir -p "$T/profile/plug-ins/rfdn-upscale-gimp" "$T/profile/gradients" "$T/mode
 cp "$PLUGIN" "$T/profile/plug-ins/rfdn-upscale-gimp/"
 S=$(grep -ao '"scale":"[234]"' "$MODEL" | head -1 | tr -dc 234)
 cp "$MODEL" "$T/models/rfdn-x$S.safetensors"
+# for the last-values run, whose defaults are E-RFDN x2
+cp "$(dirname "$MODEL")/e-rfdn-x2.safetensors" "$T/models/" 2>/dev/null
 export GIMP2_DIRECTORY="$T/profile" GIMP3_DIRECTORY="$T/profile" RFDN_MODEL_DIR="$T/models"
 cp "$DATA/sample.png" "$DATA/sample-rgba.png" "$T/in/"
 $TOOL make "$T/in"
@@ -47,6 +49,7 @@ cat > "$T/test.scm" <<SCM
 (define (nlayers img) (car (gimp-image-get-layers img)))
 (define (load-layer img f) (car (gimp-file-load-layer RUN-NONINTERACTIVE img f)))
 (define (to-indexed img) (gimp-image-convert-indexed img 0 0 16 0 0 ""))
+(define (upscale-last img d) (car (plug-in-rfdn-upscale RUN-WITH-LAST-VALS img d 1 3 0 0 0 0)))
 SCM
 else
 cat > "$T/test.scm" <<SCM
@@ -67,6 +70,8 @@ cat > "$T/test.scm" <<SCM
 (define (nlayers img) (vector-length (car (gimp-image-get-layers img))))
 (define (load-layer img f) (car (gimp-file-load-layer RUN-NONINTERACTIVE img f)))
 (define (to-indexed img) (gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 16 FALSE FALSE ""))
+(define (upscale-last img d)
+  (car (plug-in-rfdn-upscale #:run-mode RUN-WITH-LAST-VALS #:image img #:drawables (vector d))))
 SCM
 fi
 
@@ -120,6 +125,14 @@ cat >> "$T/test.scm" <<SCM
   (save img bottom "$O/inplace-bottom.png")
   (gimp-image-delete img))
 
+; with last values and none stored (only interactive runs store them):
+; the defaults, E-RFDN x2
+(let* ((img (load "$I/sample.png"))
+       (new (upscale-last img (drw img))))
+  (say "LASTVALS " (num (width new)) "x" (num (height new)))
+  (gimp-image-delete new)
+  (gimp-image-delete img))
+
 ; bad arguments: an error, and the image as it was
 (define (refused label model scale output img)
   (let* ((w (width img))
@@ -167,6 +180,7 @@ sys.exit(0 if len(a) == len(b) and max(abs(x - y) for x, y in zip(a, b)) <= 2 el
 check "in place: image scaled, both layers upscaled, offsets scaled" \
     grep -q "INPLACE ret none size ${W}x$H layers 2 top $((20 * S))x$((10 * S)) at $((5 * S)),$((7 * S)) bottom ${W}x$H" "$T/log"
 check "... the bottom layer's pixels equal the CLI's" same_pixels "$O/inplace-bottom.png" "$T/cli-sample.png"
+check "with last values (none stored): the defaults, E-RFDN x2" grep -q "LASTVALS 80x60" "$T/log"
 for bad in scale5 model7 indexed; do
     check "bad argument ($bad): refused, image untouched" grep -q "BAD $bad refused width unchanged" "$T/log"
 done

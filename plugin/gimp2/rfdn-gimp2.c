@@ -506,7 +506,7 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
             gimp_get_data(RFDN_PROC_NAME, &last);
             if (rfdn_plug_params_validate(&last, NULL))
                 p = last;
-        } else if (nparams == 9) {
+        } else if (mode == GIMP_RUN_INTERACTIVE && nparams == 9) {
             last.model = param[3].data.d_int32;
             last.scale = param[4].data.d_int32;
             last.output = param[5].data.d_int32;
