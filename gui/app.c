@@ -932,6 +932,7 @@ static void update_actions(void)
         {"upscale", A.src && !busy() && any_model()},
         {"save-as", A.result_done && !busy()},
         {"save-to", A.result_done && !busy()},
+        {"copy", A.result_done && !busy()},
         {"cancel", busy()},
         {"batch-start", A.batch && A.batch->len && !busy()},
     };
@@ -1064,6 +1065,35 @@ static void act_paste(GSimpleAction *a, GVariant *p, gpointer d)
 {
     gtk_clipboard_request_image(gtk_widget_get_clipboard(GTK_WIDGET(A.win), GDK_SELECTION_CLIPBOARD),
                                 on_clipboard_image, NULL);
+}
+
+/* The result to the clipboard (8-bit RGBA, as other programs take it). */
+static void act_copy(GSimpleAction *a, GVariant *p, gpointer d)
+{
+    if (!A.result_done || !A.dst)
+        return;
+    const rfdn_io_image *im = A.dst;
+    GdkPixbuf *pb = gdk_pixbuf_new(GDK_COLORSPACE_RGB, TRUE, 8, im->width, im->height);
+    if (!pb) {
+        show_message(_("Not enough memory for the result"));
+        return;
+    }
+    guint8 *px = gdk_pixbuf_get_pixels(pb);
+    const int rs = gdk_pixbuf_get_rowstride(pb), c = im->channels;
+    for (int y = 0; y < im->height; y++)
+        for (int x = 0; x < im->width; x++) {
+            const size_t i = ((size_t)y * im->width + x) * c;
+            guint8 *o = px + (size_t)y * rs + 4 * (size_t)x;
+            for (int k = 0; k < 4; k++) {
+                const int src = k < 3 ? (c >= 3 ? k : 0) : (c == 2 || c == 4 ? c - 1 : -1);
+                o[k] = src < 0 ? 255 : (guint8)lround(sample01(im, i + src) * 255);
+            }
+        }
+    gtk_clipboard_set_image(gtk_widget_get_clipboard(GTK_WIDGET(A.win), GDK_SELECTION_CLIPBOARD),
+                            pb);
+    g_object_unref(pb);
+    gtk_label_set_text(GTK_LABEL(A.win->status_label), _("Result copied"));
+    set_state("copied");
 }
 
 static void act_set_model(GSimpleAction *a, GVariant *p, gpointer d)
@@ -1379,6 +1409,7 @@ static void on_startup(GApplication *app, gpointer d)
         {"save-as", act_save_as},
         {"save-to", act_save_to, "s"},
         {"paste", act_paste},
+        {"copy", act_copy},
         {"set-model", act_set_model, "s"},
         {"set-scale", act_set_scale, "i"},
         {"zoom-in", act_zoom},
@@ -1399,6 +1430,7 @@ static void on_startup(GApplication *app, gpointer d)
     } accels[] = {
         {"app.open", {"<Primary>o", NULL}},
         {"app.paste", {"<Primary>v", NULL}},
+        {"app.copy", {"<Primary>c", NULL}},
         {"app.upscale", {"<Primary>Return", NULL}},
         {"app.cancel", {"Escape", NULL}},
         {"app.save-as", {"<Primary>s", "<Primary><Shift>s", NULL}},

@@ -69,6 +69,12 @@ act save-to "'$T/app-out.png'"
 check "Save: written" wait_for state saved 30
 "$CLI" -q -m "$MF" "$IMG" -o "$T/cli-out.png"
 check "... its pixels equal the CLI's" same_pixels "$T/app-out.png" "$T/cli-out.png"
+# copy the result, paste it back: it opens as a new image of the result's size
+act copy
+check "Copy: the result on the clipboard" wait_for state copied 10
+act paste
+check "Paste: the clipboard's image opens" wait_for image "Pasted image" 10
+wait_for state done 120
 act split
 act zoom-fit
 sleep 0.5
