@@ -120,6 +120,7 @@ typedef struct {
     GArray *tiles;      /* GdkRectangle: output rectangles final, to show */
     rfdn_io_image *first; /* the first pass' result, to show */
     GdkRectangle first_rect;
+    int job_scale;         /* the scale the running image job was sized for */
     double first_shown_ms; /* since the start: when the first pass was drawn */
     guint timer;
     /* batch */
@@ -343,7 +344,7 @@ static gpointer image_worker(gpointer data)
         (vis->width < A.src->width || vis->height < A.src->height)) {
         GError *err = NULL;
         rfdn_io_image *crop = rfdn_io_new(vis->width, vis->height, A.src->channels, A.src->bits, &err);
-        rfdn_io_image *out = crop ? rfdn_io_new(vis->width * A.scale, vis->height * A.scale,
+        rfdn_io_image *out = crop ? rfdn_io_new(vis->width * A.job_scale, vis->height * A.job_scale,
                                                 A.src->channels, A.src->bits, &err)
                                   : NULL;
         if (out) {
@@ -446,8 +447,8 @@ static void show_tiles(void)
     A.tiles = g_array_new(FALSE, FALSE, sizeof(GdkRectangle));
     g_mutex_unlock(&A.lock);
     if (first && A.res) {
-        to_surface(first, 0, 0, first->width, first->height, A.res, fr.x * A.scale,
-                   fr.y * A.scale);
+        to_surface(first, 0, 0, first->width, first->height, A.res, fr.x * A.job_scale,
+                   fr.y * A.job_scale);
         A.first_shown_ms = (g_get_monotonic_time() / 1e6 - A.t0) * 1000;
         set_state(A.state ? A.state : "running");
         rfdn_io_image_free(first);
@@ -648,6 +649,7 @@ static void start_upscale(void)
     vis.width = MIN(vis.width, A.src->width - vis.x);
     vis.height = MIN(vis.height, A.src->height - vis.y);
     A.kind = JOB_IMAGE;
+    A.job_scale = A.scale;
     gtk_label_set_text(GTK_LABEL(A.win->status_label), A.name);
     start_thread(image_worker, &vis);
 }
@@ -1342,14 +1344,13 @@ static void on_model_changed(GtkComboBox *c, gpointer d)
 {
     if (A.populating || !gtk_combo_box_get_active_id(c))
         return;
+    stop_job();
     g_free(A.model);
     A.model = g_strdup(gtk_combo_box_get_active_id(c));
     fill_scales();
     if (A.src && gtk_stack_get_visible_child_name(GTK_STACK(A.win->stack)) &&
-        !strcmp(gtk_stack_get_visible_child_name(GTK_STACK(A.win->stack)), "compare")) {
-        stop_job();
+        !strcmp(gtk_stack_get_visible_child_name(GTK_STACK(A.win->stack)), "compare"))
         start_upscale();
-    }
     set_state(A.state ? A.state : "idle");
 }
 
@@ -1357,11 +1358,11 @@ static void on_scale_changed(GtkComboBox *c, gpointer d)
 {
     if (A.populating || !gtk_combo_box_get_active_id(c))
         return;
+    /* the running job was sized for the old scale: stop it first */
+    stop_job();
     A.scale = atoi(gtk_combo_box_get_active_id(c));
-    if (A.src && !strcmp(gtk_stack_get_visible_child_name(GTK_STACK(A.win->stack)), "compare")) {
-        stop_job();
+    if (A.src && !strcmp(gtk_stack_get_visible_child_name(GTK_STACK(A.win->stack)), "compare"))
         start_upscale();
-    }
     set_state(A.state ? A.state : "idle");
 }
 
