@@ -132,6 +132,13 @@ check "... the window responds" wait_for zoom 1.0000 5
 act save-to "'$T/cancelled.png'" 2>/dev/null
 sleep 0.5
 check "... and nothing is saved" [ ! -e "$T/cancelled.png" ]
+# a new scale in the middle of a run: the run is replaced, no stale tiles
+act upscale
+wait_for state running 30
+sleep 0.5
+act set-scale 2
+check "scale changed during a run: the new one runs to the end" wait_for state done 300
+check "... at the new scale" [ "$(field scale)" = 2 ]
 stop
 
 # translations (locales built privately, no system change)
