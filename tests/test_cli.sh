@@ -55,6 +55,9 @@ check "JPEG output (alpha flattened)" sh -c "'$CLI' -q -m '$MODEL' '$I/sample-rg
 check "WebP output" sh -c "'$CLI' -q -m '$MODEL' '$I/sample.png' -o '$O/x.webp' && od -An -c -j8 -N4 '$O/x.webp' | tr -d ' ' | grep -q WEBP"
 check "16-bit TIFF output, --format" sh -c "'$CLI' -q -m '$MODEL' -f tif '$I/rgb16.png' -o '$O/t16' && od -An -c -N2 '$O/t16' | tr -d ' ' | grep -q II"
 check "TIFF read back: PNG out identical to the PNG path's" sh -c "'$CLI' -q -m '$MODEL' -f tif '$I/sample.png' -o '$O/s.tif' && '$CLI' -q -m '$MODEL' '$O/s.tif' -o '$O/s2.png' && [ \$($TOOL info '$O/s2.png' | grep width=) = width=$((120 * S)) ]"
+$PY -c "from PIL import Image; Image.open('$I/sample.png').convert('CMYK').save('$T/cmyk.jpg', quality=95)"
+check "CMYK JPEG: converted, out as RGB" sh -c "'$CLI' -q -m '$MODEL' '$T/cmyk.jpg' -o '$O/cmyk.png' && [ \$($TOOL info '$O/cmyk.png' | grep colortype=) = colortype=2 ]"
+rm -f "$T/cmyk.jpg"
 "$CLI" -q -m "$MODEL" -f png "$I/sample.png" -o - > "$O/stdout.png" 2>/dev/null
 check "-o - writes to stdout" cmp -s "$O/stdout.png" "$O/a.png"
 rm -rf "$O"; mkdir "$O"
