@@ -541,11 +541,13 @@ typedef struct out_rect {
     int sx, sy, pw, ph;
 } out_rect;
 
-static void write_colour(const rfdn_image *im, const float *rgb, const out_rect *r)
+/* Output rows [y0, y1) of r (0 <= y0 <= y1 <= r->oh). */
+static void write_colour(const rfdn_image *im, const float *rgb, const out_rect *r, int y0,
+                         int y1)
 {
     const int nc = im->channels;
     const size_t P = (size_t)r->pw * r->ph;
-    for (int y = 0; y < r->oh; y++)
+    for (int y = y0; y < y1; y++)
         for (int x = 0; x < r->ow; x++) {
             const size_t p = (size_t)(r->sy + y) * r->pw + (size_t)(r->sx + x);
             if (nc <= 2)
@@ -558,16 +560,55 @@ static void write_colour(const rfdn_image *im, const float *rgb, const out_rect 
 }
 
 /* The alpha channel (if the image has one) from a (planes as in r), or
- * opaque when a is NULL. */
-static void write_alpha(const rfdn_image *im, const float *a, const out_rect *r)
+ * opaque when a is NULL; output rows [y0, y1). */
+static void write_alpha(const rfdn_image *im, const float *a, const out_rect *r, int y0,
+                        int y1)
 {
     const int nc = im->channels;
     if (nc != 2 && nc != 4)
         return;
-    for (int y = 0; y < r->oh; y++)
+    for (int y = y0; y < y1; y++)
         for (int x = 0; x < r->ow; x++)
             write_sample(im, r->ox + x, r->oy + y, nc - 1,
                          a ? a[(size_t)(r->sy + y) * r->pw + (size_t)(r->sx + x)] : 255.0f);
+}
+
+/* Writing a tile's result (the output is scale^2 times the input: not
+ * negligible) split by rows across the pool when the tile has it. */
+typedef struct write_job {
+    const rfdn_image *im;
+    const float *planes; /* colour planes, or alpha plane */
+    const out_rect *r;
+    bool alpha;
+    int rows;
+} write_job;
+
+static void write_task(void *arg, int i)
+{
+    const write_job *w = arg;
+    const int y0 = i * w->rows, y1 = y0 + w->rows < w->r->oh ? y0 + w->rows : w->r->oh;
+    if (w->alpha)
+        write_alpha(w->im, w->planes, w->r, y0, y1);
+    else
+        write_colour(w->im, w->planes, w->r, y0, y1);
+}
+
+static void write_rows(rfdn_pool *pool, const rfdn_image *im, const float *planes,
+                       const out_rect *r, bool alpha)
+{
+    const int t = pool ? rfdn_pool_threads(pool) : 1;
+    if (t <= 1 || r->oh < 2 * t) {
+        if (alpha)
+            write_alpha(im, planes, r, 0, r->oh);
+        else
+            write_colour(im, planes, r, 0, r->oh);
+        return;
+    }
+    int rows = r->oh / (4 * t);
+    if (rows < 1)
+        rows = 1;
+    write_job w = {im, planes, r, alpha, rows};
+    rfdn_pool_run(pool, (r->oh + rows - 1) / rows, write_task, &w);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -682,7 +723,7 @@ static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *
     rfdn_status st = rfdn_net_run(&j->exec, net, rgb_in, tw, th, rgb_out, regp, hooks);
     if (st != RFDN_OK)
         return st;
-    write_colour(j->out, rgb_out, &r);
+    write_rows(j->exec.pool, j->out, rgb_out, &r, false);
     if (j->alpha_net) {
         /* The alpha plane through the network as a gray image; the mean of
          * the three output planes is the new alpha.  The colour planes are
@@ -700,7 +741,7 @@ static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *
     } else if (j->alpha) {
         rfdn_bicubic_upscale(a_in, tw, th, s, a_out);
     }
-    write_alpha(j->out, j->alpha ? a_out : NULL, &r);
+    write_rows(j->exec.pool, j->out, j->alpha ? a_out : NULL, &r, true);
     if (ctx->tile_done)
         ctx->tile_done(ctx->tile_user, r.ox, r.oy, r.ow, r.oh);
     return RFDN_OK;
