@@ -739,6 +739,17 @@ int main(int argc, char **argv)
                     job_free(j);
                     continue;
                 }
+                /* an existing output is refused before any work (it is
+                 * checked again, atomically, when written) */
+                struct stat ost;
+                if (!overwrite && strcmp(j->output, "-") && stat(j->output, &ost) == 0 &&
+                    S_ISREG(ost.st_mode)) {
+                    fprintf(stderr, PROG ": %s: exists (use --overwrite to replace it)\n",
+                            j->output);
+                    failed++;
+                    job_free(j);
+                    continue;
+                }
                 g_ptr_array_add(jobs, j);
                 g_hash_table_add(outs, j->output);
             }
