@@ -113,17 +113,9 @@ static int cmd_models(void)
     printf("\n");
     for (int n = 0; n < 2; n++)
         for (int s = 2; s <= 4; s++) {
-            char *file = g_strdup_printf("%s-x%d.safetensors", names[n], s), *found = NULL;
-            for (guint i = 0; !found && i < dirs->len; i++) {
-                char *p = g_build_filename(dirs->pdata[i], file, NULL);
-                if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
-                    found = p;
-                else
-                    g_free(p);
-            }
+            char *found = rfdn_installed_model(names[n], s);
             printf("  %-7s x%d  %s\n", names[n], s, found ? found : "(not installed)");
             g_free(found);
-            g_free(file);
         }
     char *off = rfdn_official_model_path();
     printf("  official e-rfdn x4: %s\n", off ? off : "(not set)");

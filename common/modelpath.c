@@ -75,6 +75,14 @@ char *rfdn_find_model(const char *name, int scale, const char *official, GError 
     return found;
 }
 
+char *rfdn_installed_model(const char *name, int scale)
+{
+    GPtrArray *dirs = rfdn_model_dirs();
+    char *found = search(name, scale, dirs);
+    g_ptr_array_unref(dirs);
+    return found;
+}
+
 gboolean rfdn_model_available(const char *name, int scale)
 {
     char *p = rfdn_find_model(name, scale, NULL, NULL);

@@ -26,6 +26,10 @@ char *rfdn_official_model_path(void);
  * when there is none. */
 char *rfdn_find_model(const char *name, int scale, const char *official, GError **error);
 
+/* The first <name>-x<scale>.safetensors in the model folders (the official
+ * file not considered), or NULL. */
+char *rfdn_installed_model(const char *name, int scale);
+
 /* Whether the model exists (for menus offering only what is installed). */
 gboolean rfdn_model_available(const char *name, int scale);
 

@@ -851,6 +851,16 @@ static void open_batch(char **paths, int n)
     update_actions();
 }
 
+/* What a drop, a command line or the Open dialog hands over: one image
+ * opens it, several images or a folder make a batch. */
+static void open_paths(char **paths, int n)
+{
+    if (n == 1 && !g_file_test(paths[0], G_FILE_TEST_IS_DIR))
+        open_path(paths[0]);
+    else if (n > 0)
+        open_batch(paths, n);
+}
+
 static void start_batch(void)
 {
     if (!A.batch || !A.batch->len || busy())
@@ -959,16 +969,12 @@ static void act_open(GSimpleAction *a, GVariant *p, gpointer d)
     if (gtk_native_dialog_run(GTK_NATIVE_DIALOG(fc)) == GTK_RESPONSE_ACCEPT) {
         GSList *files = gtk_file_chooser_get_filenames(GTK_FILE_CHOOSER(fc));
         const guint n = g_slist_length(files);
-        if (n == 1) {
-            open_path(files->data);
-        } else if (n > 1) {
-            char **v = g_new0(char *, n + 1);
-            int i = 0;
-            for (GSList *l = files; l; l = l->next)
-                v[i++] = l->data;
-            open_batch(v, (int)n);
-            g_free(v);
-        }
+        char **v = g_new0(char *, n + 1);
+        int i = 0;
+        for (GSList *l = files; l; l = l->next)
+            v[i++] = l->data;
+        open_paths(v, (int)n);
+        g_free(v);
         g_slist_free_full(files, g_free);
     }
     g_object_unref(fc);
@@ -976,13 +982,8 @@ static void act_open(GSimpleAction *a, GVariant *p, gpointer d)
 
 static void act_open_file(GSimpleAction *a, GVariant *p, gpointer d)
 {
-    const char *path = g_variant_get_string(p, NULL);
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        char *v[] = {(char *)path};
-        open_batch(v, 1);
-    } else {
-        open_path(path);
-    }
+    char *v[] = {(char *)g_variant_get_string(p, NULL)};
+    open_paths(v, 1);
 }
 
 static void act_open_batch(GSimpleAction *a, GVariant *p, gpointer d)
@@ -1331,10 +1332,7 @@ static void on_drop(GtkWidget *w, GdkDragContext *ctx, gint x, gint y, GtkSelect
         if (p)
             g_ptr_array_add(paths, p);
     }
-    if (paths->len == 1 && !g_file_test(paths->pdata[0], G_FILE_TEST_IS_DIR))
-        open_path(paths->pdata[0]);
-    else if (paths->len)
-        open_batch((char **)paths->pdata, (int)paths->len);
+    open_paths((char **)paths->pdata, (int)paths->len);
     g_ptr_array_free(paths, TRUE);
     g_strfreev(uris);
     gtk_drag_finish(ctx, TRUE, FALSE, time);
@@ -1383,10 +1381,7 @@ static void on_open(GApplication *app, GFile **files, gint n, const gchar *hint,
         if (p)
             g_ptr_array_add(paths, p);
     }
-    if (paths->len == 1 && !g_file_test(paths->pdata[0], G_FILE_TEST_IS_DIR))
-        open_path(paths->pdata[0]);
-    else if (paths->len)
-        open_batch((char **)paths->pdata, (int)paths->len);
+    open_paths((char **)paths->pdata, (int)paths->len);
     g_ptr_array_free(paths, TRUE);
 }
 
