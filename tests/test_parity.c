@@ -80,6 +80,8 @@ static void check_model(const char *dir, const char *stem)
                     double e = fabs(out[((size_t)yy * ow + xx) * 3 + c] * 255.0 - r);
                     worst = e > worst ? e : worst;
                 }
+        printf("%-10s %3dx%-3d public API (%s kernels): max |engine - PyTorch| = %.2e\n", stem,
+               fx.w, fx.h, rfdn_kernels_select(RFDN_CPU_ALL)->name, worst);
         CHECK(worst <= 1e-3, "%s: public API differs by %g", path, worst);
         free(in);
         free(out);

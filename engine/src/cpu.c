@@ -46,15 +46,18 @@ unsigned rfdn_cpu_detect(void)
 
 const rfdn_kernels *rfdn_kernels_select(unsigned mask)
 {
-    static const rfdn_kernels c = {"c", 8, rfdn_conv_rows_c, false};
+    static const rfdn_kernels c = {"c", 8, rfdn_conv_rows_c, 0, 0};
 #ifdef RFDN_HAVE_X86_KERNELS
     /* Winograd on AVX2 measured slower than the direct kernel (12
      * accumulators leave its products load-bound): 804 vs 752 ms for
      * E-RFDN x4 at 256 px on one Zen 5 core. */
-    static rfdn_kernels avx2 = {"avx2", 0, rfdn_conv_rows_avx2, false};
-    static rfdn_kernels avx512 = {"avx512", 0, rfdn_conv_rows_avx512, true};
-    avx2.block_max = rfdn_avx2_block_max; /* same value on every call */
-    avx512.block_max = rfdn_avx512_block_max;
+    static const rfdn_kernels avx2 = {"avx2", RFDN_AVX2_NMAX, rfdn_conv_rows_avx2, 0, 0};
+    /* AVX-512: F(4x4, 3x3), or F(2x2, 3x3) or direct when asked */
+    static const rfdn_kernels avx512[3] = {
+        {"avx512", RFDN_AVX512_NMAX, rfdn_conv_rows_avx512, 4, RFDN_AVX512_NMAXP},
+        {"avx512-f2", RFDN_AVX512_NMAX, rfdn_conv_rows_avx512, 2, RFDN_AVX512_NMAXP},
+        {"avx512-direct", RFDN_AVX512_NMAX, rfdn_conv_rows_avx512, 0, RFDN_AVX512_NMAXP},
+    };
 #endif
     const char *env = getenv("RFDN_CPU_MASK");
     if (env && *env)
@@ -62,8 +65,11 @@ const rfdn_kernels *rfdn_kernels_select(unsigned mask)
     const unsigned have = rfdn_cpu_detect() & mask;
     (void)have;
 #ifdef RFDN_HAVE_X86_KERNELS
-    if (have & RFDN_CPU_AVX512)
-        return &avx512;
+    if (have & RFDN_CPU_AVX512) {
+        const char *wv = getenv("RFDN_WINOGRAD");
+        const int wi = wv && *wv == '2' ? 1 : wv && *wv == '0' ? 2 : 0;
+        return &avx512[wi];
+    }
     if (have & RFDN_CPU_AVX2)
         return &avx2;
 #endif

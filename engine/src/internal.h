@@ -116,11 +116,13 @@ typedef struct rfdn_pconv {
     int blk_n[64];  /* channels in it */
     float *w;       /* packed weights, block after block */
     size_t blk_off[64];
-    /* The Winograd F(2x2, 3x3) form of a 3x3 convolution, for kernels that
-     * have one: for each of the 16 points of a transformed 4x4 tile, a 1x1
-     * convolution from cin to cout over the tiles.  NULL when not used. */
-    struct rfdn_pconv *wino; /* 16 */
-    rfdn_conv *wino_cv;      /* 16, their weights G g G^T and zero biases */
+    /* The Winograd F(m x m, 3x3) form of a 3x3 convolution (m = 2 or 4), for
+     * kernels that have one: for each of the (m+2)^2 points of a transformed
+     * tile, a 1x1 convolution from cin to cout over the tiles.  NULL when not
+     * used. */
+    int wino_m;
+    struct rfdn_pconv *wino; /* (wino_m + 2)^2 */
+    rfdn_conv *wino_cv;      /* their weights G g G^T and zero biases */
     float *wino_w;
 } rfdn_pconv;
 
@@ -138,7 +140,9 @@ typedef struct rfdn_kernels {
     const char *name; /* "c", "avx2", "avx512" */
     int block_max;    /* output channels per packed block */
     rfdn_conv_rows_fn conv_rows;
-    bool winograd;    /* 3x3 convolutions through Winograd F(2x2, 3x3) */
+    int winograd;     /* 3x3 convolutions through Winograd F(m x m, 3x3): m = 2 or
+                         4, 0 for none */
+    int wino_block_max; /* output channels per packed block of F(4x4) products */
 } rfdn_kernels;
 
 void rfdn_conv_rows_c(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out, int y0,
@@ -147,11 +151,17 @@ void rfdn_conv_rows_avx2(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_f
                          int y0, int y1, rfdn_epilogue ep, const rfdn_fmap *aux);
 void rfdn_conv_rows_avx512(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out,
                            int y0, int y1, rfdn_epilogue ep, const rfdn_fmap *aux);
-extern const int rfdn_avx2_block_max, rfdn_avx512_block_max; /* their NMAX */
+/* Their register blocking: output channels per block (NMAX), and for the
+ * AVX-512 F(4x4) products (NMAXP). */
+#define RFDN_AVX2_NMAX 4
+#define RFDN_AVX512_NMAX 6
+#define RFDN_AVX512_NMAXP 12
 
 /* CPU features the machine and its OS support (RFDN_CPU_* bits). */
 unsigned rfdn_cpu_detect(void);
-/* The best kernels for `mask` (further limited by RFDN_CPU_MASK). */
+/* The best kernels for `mask` (further limited by RFDN_CPU_MASK).  For
+ * benchmarks and tests, RFDN_WINOGRAD=0, 2 or 4 picks the Winograd form of
+ * kernels that have one (0: direct convolution). */
 const rfdn_kernels *rfdn_kernels_select(unsigned mask);
 
 /* Packs cv for kernels k (direct form only).  Returns false when memory

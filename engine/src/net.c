@@ -207,6 +207,8 @@ static void conv(const rfdn_exec *ex, const rfdn_pconv *pc, const rfdn_fmap *in,
                  const rfdn_fmap *out, rfdn_epilogue ep, const rfdn_fmap *aux)
 {
     conv_job j = {ex, pc, in, out, aux, ep, rows_per_task(ex, out->h)};
+    if (pc->wino) /* whole Winograd tiles per task: no tile computed twice */
+        j.rows = (j.rows + pc->wino_m - 1) / pc->wino_m * pc->wino_m;
     rfdn_pool_run(ex->pool, (out->h + j.rows - 1) / j.rows, conv_task, &j);
 }
 

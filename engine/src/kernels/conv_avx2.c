@@ -9,10 +9,8 @@
 typedef __m256 V;
 typedef __m256i M;
 #define VL 8
-#ifndef NMAX
-#define NMAX 4
+#define NMAX RFDN_AVX2_NMAX
 #define NV 3
-#endif
 #define V_SET1 _mm256_set1_ps
 #define V_LOAD _mm256_loadu_ps
 #define V_LOADM(p, m) _mm256_maskload_ps(p, m)
@@ -35,8 +33,6 @@ typedef __m256i M;
 /* No V_EVEN etc.: no Winograd path (see cpu.c). */
 
 #include "conv_simd.h"
-
-const int rfdn_avx2_block_max = NMAX;
 
 void rfdn_conv_rows_avx2(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out,
                          int y0, int y1, rfdn_epilogue ep, const rfdn_fmap *aux)

@@ -8,10 +8,11 @@
 typedef __m512 V;
 typedef __mmask16 M;
 #define VL 16
-#ifndef NMAX
-#define NMAX 6
+#define NMAX RFDN_AVX512_NMAX
 #define NV 4
-#endif
+/* Winograd F(4x4) products: 2 vectors of tiles x up to 12 output channels */
+#define NVP 2
+#define NMAXP RFDN_AVX512_NMAXP
 #define V_SET1 _mm512_set1_ps
 #define V_LOAD _mm512_loadu_ps
 #define V_LOADM(p, m) _mm512_maskz_loadu_ps(m, p)
@@ -42,8 +43,6 @@ typedef __mmask16 M;
                                                  29, 14, 30, 15, 31), o)
 
 #include "conv_simd.h"
-
-const int rfdn_avx512_block_max = NMAX;
 
 void rfdn_conv_rows_avx512(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out,
                            int y0, int y1, rfdn_epilogue ep, const rfdn_fmap *aux)

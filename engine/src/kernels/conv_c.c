@@ -95,34 +95,47 @@ bool rfdn_pconv_init(rfdn_pconv *pc, const rfdn_conv *cv, const rfdn_kernels *ke
     return true;
 }
 
-/* U = G g G^T for the 16 points of F(2x2, 3x3), G = [1 0 0; .5 .5 .5;
- * .5 -.5 .5; 0 0 1]: 16 pseudo 1x1 convolutions cin -> cout. */
-static bool wino_init(rfdn_pconv *pc, const rfdn_conv *cv, const rfdn_kernels *kern)
+/* U = G g G^T for the (m+2)^2 points of F(m x m, 3x3): as many pseudo 1x1
+ * convolutions cin -> cout.  F(2x2): G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1].
+ * F(4x4) (interpolation points 0, 1, -1, 2, -2, infinity; Lavin & Gray):
+ * G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6;
+ * 1/24 -1/12 1/6; 0 0 1].  The products of F(4x4) are packed in blocks of
+ * kern->wino_block_max output channels. */
+static bool wino_init(rfdn_pconv *pc, const rfdn_conv *cv, const rfdn_kernels *kern, int m)
 {
-    static const float G[4][3] = {{1, 0, 0}, {.5f, .5f, .5f}, {.5f, -.5f, .5f}, {0, 0, 1}};
+    static const double G2[4][3] = {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}};
+    static const double G4[6][3] = {{1. / 4, 0, 0},           {-1. / 6, -1. / 6, -1. / 6},
+                                    {-1. / 6, 1. / 6, -1. / 6}, {1. / 24, 1. / 12, 1. / 6},
+                                    {1. / 24, -1. / 12, 1. / 6}, {0, 0, 1}};
+    const int n = m + 2, np = n * n;
+    const double(*G)[3] = m == 4 ? G4 : G2;
     const size_t per = (size_t)cv->cout * cv->cin;
-    pc->wino = rfdn_calloc(16, sizeof *pc->wino);
-    pc->wino_cv = rfdn_calloc(16, sizeof *pc->wino_cv);
-    pc->wino_w = rfdn_aligned_alloc(sizeof(float) * (16 * per + (size_t)cv->cout));
+    pc->wino_m = m;
+    pc->wino = rfdn_calloc((size_t)np, sizeof *pc->wino);
+    pc->wino_cv = rfdn_calloc((size_t)np, sizeof *pc->wino_cv);
+    pc->wino_w = rfdn_aligned_alloc(sizeof(float) * ((size_t)np * per + (size_t)cv->cout));
     if (!pc->wino || !pc->wino_cv || !pc->wino_w)
         return false;
-    float *zero = pc->wino_w + 16 * per;
+    float *zero = pc->wino_w + np * per;
     memset(zero, 0, sizeof(float) * (size_t)cv->cout);
     for (int co = 0; co < cv->cout; co++)
         for (int ci = 0; ci < cv->cin; ci++) {
             const float *g = cv->w + ((size_t)co * cv->cin + ci) * 9;
-            float t[4][3]; /* G g */
-            for (int i = 0; i < 4; i++)
+            double t[6][3]; /* G g, in double so that U is the rounded exact value */
+            for (int i = 0; i < n; i++)
                 for (int b = 0; b < 3; b++)
                     t[i][b] = G[i][0] * g[b] + G[i][1] * g[3 + b] + G[i][2] * g[6 + b];
-            for (int i = 0; i < 4; i++)
-                for (int j = 0; j < 4; j++)
-                    pc->wino_w[(size_t)(i * 4 + j) * per + (size_t)co * cv->cin + ci] =
-                        t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    pc->wino_w[(size_t)(i * n + j) * per + (size_t)co * cv->cin + ci] =
+                        (float)(t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2]);
         }
-    for (int p = 0; p < 16; p++) {
+    rfdn_kernels pk = *kern;
+    if (m == 4)
+        pk.block_max = kern->wino_block_max;
+    for (int p = 0; p < np; p++) {
         pc->wino_cv[p] = (rfdn_conv){cv->cout, cv->cin, 1, 1, 0, pc->wino_w + p * per, zero};
-        if (!rfdn_pconv_init(&pc->wino[p], &pc->wino_cv[p], kern))
+        if (!rfdn_pconv_init(&pc->wino[p], &pc->wino_cv[p], &pk))
             return false;
     }
     return true;
@@ -133,7 +146,8 @@ bool rfdn_pconv_init_full(rfdn_pconv *pc, const rfdn_conv *cv, const rfdn_kernel
     if (!rfdn_pconv_init(pc, cv, kern))
         return false;
     if (kern->winograd && cv->k == 3 && cv->stride == 1 && cv->cin >= RFDN_WINO_MIN_CIN &&
-        cv->cin <= RFDN_WINO_MAX_C && cv->cout <= RFDN_WINO_MAX_C && !wino_init(pc, cv, kern)) {
+        cv->cin <= RFDN_WINO_MAX_C && cv->cout <= RFDN_WINO_MAX_C &&
+        !wino_init(pc, cv, kern, kern->winograd)) {
         rfdn_pconv_free(pc);
         return false;
     }
@@ -143,7 +157,7 @@ bool rfdn_pconv_init_full(rfdn_pconv *pc, const rfdn_conv *cv, const rfdn_kernel
 void rfdn_pconv_free(rfdn_pconv *pc)
 {
     if (pc->wino)
-        for (int p = 0; p < 16; p++)
+        for (int p = 0; p < (pc->wino_m + 2) * (pc->wino_m + 2); p++)
             rfdn_pconv_free(&pc->wino[p]);
     free(pc->wino);
     free(pc->wino_cv);

@@ -318,12 +318,243 @@ static void wino_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap
     }
 }
 
+
+#ifdef NVP
+/* ------------------------------------------------------------------------ */
+/* Winograd F(4x4, 3x3): each 4x4 output tile from a 6x6 input tile with 36
+ * multiplications per channel pair instead of 144 (F(2x2) needs 64 for the
+ * same 16 outputs).  Tiles are anchored at rows and columns that are
+ * multiples of 4, whatever rows a call computes.  Same three steps as F(2x2),
+ * on segments of WT4 = NVP * VL tiles (4 * WT4 output columns), with products
+ * of their own register blocking: NVP vectors x up to NMAXP output channels
+ * (the tiles of a segment are always computed whole: the input transform
+ * writes zeros past the image, and those results are never stored).
+ *
+ * B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0;
+ *        0 2 -1 -2 1 0; 0 4 0 -5 0 1],
+ * A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]. */
+
+#define WT4 (NVP * VL)
+
+/* V = B^T d for six values (one row or one column of a tile) */
+static ALWAYS_INLINE void bt6(const V d[6], V v[6])
+{
+    const V four = V_SET1(4.0f), two = V_SET1(2.0f);
+    const V a = V_SUB(d[4], d[2]);            /* d4 - d2 */
+    const V b = V_MUL(V_SUB(d[3], d[1]), two); /* 2 (d3 - d1) */
+    v[0] = V_ADD(V_FMA(four, d[0], V_MUL(V_SET1(-5.0f), d[2])), d[4]);
+    v[1] = V_FMA(V_SET1(-4.0f), V_ADD(d[1], d[2]), V_ADD(d[3], d[4]));
+    v[2] = V_FMA(four, V_SUB(d[1], d[2]), V_SUB(d[4], d[3]));
+    v[3] = V_ADD(a, b);
+    v[4] = V_SUB(a, b);
+    v[5] = V_ADD(V_FMA(four, d[1], V_MUL(V_SET1(-5.0f), d[3])), d[5]);
+}
+
+/* y = A^T m for six values */
+static ALWAYS_INLINE void at6(const V m[6], V y[4])
+{
+    const V s12 = V_ADD(m[1], m[2]), d12 = V_SUB(m[1], m[2]);
+    const V s34 = V_ADD(m[3], m[4]), d34 = V_SUB(m[3], m[4]);
+    y[0] = V_ADD(V_ADD(m[0], s12), s34);
+    y[1] = V_FMA(V_SET1(2.0f), d34, d12);
+    y[2] = V_FMA(V_SET1(4.0f), s34, s12);
+    y[3] = V_ADD(V_FMA(V_SET1(8.0f), d34, d12), m[5]);
+}
+
+/* The products of one point: N output channels of the block, all WT4 tiles,
+ * from cin input channels: dst[c][WT4] = sum_ci w[ci][c] src[ci][WT4]. */
+static ALWAYS_INLINE void prod_block(const float *w, const float *src, float *dst, int cin,
+                                     const int N)
+{
+    V acc[NMAXP][NVP];
+#pragma GCC unroll 16
+    for (int c = 0; c < N; c++)
+#pragma GCC unroll 4
+        for (int j = 0; j < NVP; j++)
+            acc[c][j] = V_SET1(0.0f);
+    for (int ci = 0; ci < cin; ci++, src += WT4, w += N) {
+        V px[NVP];
+#pragma GCC unroll 4
+        for (int j = 0; j < NVP; j++)
+            px[j] = V_LOAD(src + j * VL);
+#pragma GCC unroll 16
+        for (int c = 0; c < N; c++) {
+            const V wv = V_SET1(w[c]);
+#pragma GCC unroll 4
+            for (int j = 0; j < NVP; j++)
+                acc[c][j] = V_FMA(wv, px[j], acc[c][j]);
+        }
+    }
+#pragma GCC unroll 16
+    for (int c = 0; c < N; c++)
+#pragma GCC unroll 4
+        for (int j = 0; j < NVP; j++)
+            V_STORE(dst + (size_t)c * WT4 + j * VL, acc[c][j]);
+}
+
+typedef void (*prod_fn)(const float *, const float *, float *, int);
+#define PROD_FN(N)                                                                           \
+    static void prod_##N(const float *w, const float *src, float *dst, int cin)              \
+    {                                                                                        \
+        prod_block(w, src, dst, cin, N);                                                     \
+    }
+PROD_FN(1)
+PROD_FN(2)
+PROD_FN(3)
+PROD_FN(4)
+PROD_FN(5)
+PROD_FN(6)
+PROD_FN(7)
+PROD_FN(8)
+#if NMAXP >= 9
+PROD_FN(9)
+PROD_FN(10)
+PROD_FN(11)
+PROD_FN(12)
+#endif
+#if NMAXP >= 13
+PROD_FN(13)
+PROD_FN(14)
+#endif
+#if NMAXP > 14
+#error "NMAXP > 14: add product functions"
+#endif
+static const prod_fn prod_table[NMAXP] = {
+    prod_1, prod_2, prod_3, prod_4, prod_5, prod_6, prod_7, prod_8,
+#if NMAXP >= 9
+    prod_9, prod_10, prod_11, prod_12,
+#endif
+#if NMAXP >= 13
+    prod_13, prod_14,
+#endif
+};
+
+/* d[k] = row[x + 4 l + k] for the VL lanes l, k = 0..5 (columns past w read
+ * as 0) */
+static ALWAYS_INLINE void load_tile_row(const float *row, int x, int w, V d[6])
+{
+    const V a = load_cols(row, x, w), b = load_cols(row, x + VL, w);
+    const V c = load_cols(row, x + 2 * VL, w), e = load_cols(row, x + 3 * VL, w);
+    const V ea = V_EVEN(a, b), oa = V_ODD(a, b), ec = V_EVEN(c, e), oc = V_ODD(c, e);
+    d[0] = V_EVEN(ea, ec);
+    d[1] = V_EVEN(oa, oc);
+    d[2] = V_ODD(ea, ec);
+    d[3] = V_ODD(oa, oc);
+    const V a4 = load_cols(row, x + 4, w), b4 = load_cols(row, x + 4 + VL, w);
+    const V c4 = load_cols(row, x + 4 + 2 * VL, w), e4 = load_cols(row, x + 4 + 3 * VL, w);
+    d[4] = V_EVEN(V_EVEN(a4, b4), V_EVEN(c4, e4));
+    d[5] = V_EVEN(V_ODD(a4, b4), V_ODD(c4, e4));
+}
+
+static void wino4_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out, int y0,
+                       int y1, rfdn_epilogue ep, const rfdn_fmap *aux)
+{
+    float vb[36 * RFDN_WINO_MAX_C * WT4] __attribute__((aligned(64)));
+    float mb[36 * RFDN_WINO_MAX_C * WT4] __attribute__((aligned(64)));
+    const int cin = in->c, cout = out->c, w = out->w, h = out->h;
+    const int ntw = (w + 3) / 4;
+
+    for (int py = y0 & ~3; py < y1 && py < h; py += 4) {
+        for (int t0 = 0; t0 < ntw; t0 += WT4) {
+            /* (1) input transform */
+            for (int ci = 0; ci < cin; ci++) {
+                const float *rows[6];
+                for (int i = 0; i < 6; i++) {
+                    const int r = py - 1 + i; /* rows -1 .. h exist */
+                    rows[i] = r <= h ? in->p + (size_t)ci * in->cs + (ptrdiff_t)r * in->rs
+                                     : NULL;
+                }
+                for (int j = 0; j < NVP; j++) {
+                    const int x = 4 * (t0 + j * VL) - 1;
+                    V t[6][6];
+                    for (int i = 0; i < 6; i++) {
+                        if (rows[i] && x <= w) {
+                            V d[6];
+                            load_tile_row(rows[i], x, w, d);
+                            bt6(d, t[i]);
+                        } else {
+                            for (int l = 0; l < 6; l++)
+                                t[i][l] = V_SET1(0.0f);
+                        }
+                    }
+                    for (int l = 0; l < 6; l++) {
+                        const V c[6] = {t[0][l], t[1][l], t[2][l], t[3][l], t[4][l], t[5][l]};
+                        V v[6];
+                        bt6(c, v);
+                        for (int k = 0; k < 6; k++)
+                            V_STORE(vb + ((size_t)(k * 6 + l) * cin + ci) * WT4 + j * VL, v[k]);
+                    }
+                }
+            }
+            /* (2) the 36 products */
+            for (int p = 0; p < 36; p++) {
+                const rfdn_pconv *q = &pc->wino[p];
+                const float *src = vb + (size_t)p * cin * WT4;
+                float *dst = mb + (size_t)p * cout * WT4;
+                for (int b = 0; b < q->nblk; b++)
+                    prod_table[q->blk_n[b] - 1](q->w + q->blk_off[b], src,
+                                                dst + (size_t)q->blk_co[b] * WT4, cin);
+            }
+            /* (3) output transform, bias, epilogue */
+            for (int co = 0; co < cout; co++) {
+                const V bias = V_SET1(pc->cv->b[co]);
+                for (int j = 0; j < NVP; j++) {
+                    const int xo = 4 * (t0 + j * VL);
+                    if (xo >= w)
+                        break;
+                    V s[4][6]; /* A^T m, per column of the tile */
+                    for (int l = 0; l < 6; l++) {
+                        V m[6], y[4];
+                        for (int i = 0; i < 6; i++)
+                            m[i] = V_LOAD(mb + ((size_t)(i * 6 + l) * cout + co) * WT4 + j * VL);
+                        at6(m, y);
+                        for (int r = 0; r < 4; r++)
+                            s[r][l] = y[r];
+                    }
+                    for (int r = 0; r < 4; r++) {
+                        const int y = py + r;
+                        if (y < y0 || y >= y1 || y >= h)
+                            continue;
+                        V c[4];
+                        at6(s[r], c);
+                        for (int k = 0; k < 4; k++)
+                            c[k] = V_ADD(c[k], bias);
+                        /* columns 4l + k: interleave c0 c1 c2 c3 */
+                        const V lo02 = V_ZIP_LO(c[0], c[2]), hi02 = V_ZIP_HI(c[0], c[2]);
+                        const V lo13 = V_ZIP_LO(c[1], c[3]), hi13 = V_ZIP_HI(c[1], c[3]);
+                        const V q[4] = {V_ZIP_LO(lo02, lo13), V_ZIP_HI(lo02, lo13),
+                                        V_ZIP_LO(hi02, hi13), V_ZIP_HI(hi02, hi13)};
+                        float *orow = out->p + (size_t)co * out->cs + (ptrdiff_t)y * out->rs;
+                        const float *arow =
+                            aux ? aux->p + (size_t)co * aux->cs + (ptrdiff_t)y * aux->rs : NULL;
+                        for (int k = 0; k < 4; k++) {
+                            const int x = xo + k * VL;
+                            const int n = w - x;
+                            if (n <= 0)
+                                break;
+                            const M mk = MASK_OF(n > VL ? VL : n);
+                            const V res = epilogue(q[k], ep, arow ? arow + x : NULL, true, mk);
+                            V_STOREM(orow + x, mk, res);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+#endif /* NVP */
 #endif
 
 static void conv_rows_any(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out,
                           int y0, int y1, rfdn_epilogue ep, const rfdn_fmap *aux)
 {
 #ifdef V_EVEN
+#ifdef NVP
+    if (pc->wino && pc->wino_m == 4) {
+        wino4_rows(pc, in, out, y0, y1, ep, aux);
+        return;
+    }
+#endif
     if (pc->wino) {
         wino_rows(pc, in, out, y0, y1, ep, aux);
         return;
