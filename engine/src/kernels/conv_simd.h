@@ -92,6 +92,10 @@ static ALWAYS_INLINE void segment(const float *wb, const float *bias, const int 
 #pragma GCC unroll 1
         for (int t = 0; t < K * K; t++, wt += N) {
             const float *src = ib + toff[t];
+            if (K == 1) /* the next segment of this row */
+#pragma GCC unroll 8
+                for (int j = 0; j < NV; j++)
+                    __builtin_prefetch(src + NV * VL + j * VL);
             V px[NV];
 #pragma GCC unroll 8
             for (int j = 0; j < NV; j++)
