@@ -42,6 +42,10 @@ typedef __mmask16 M;
     _mm512_permutex2var_ps(e, _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13,    \
                                                  29, 14, 30, 15, 31), o)
 
+/* a1 .. a15 b0 */
+#define V_SHIFT1(a, b)                                                                       \
+    _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(b), _mm512_castps_si512(a), 1))
+
 #include "conv_simd.h"
 
 void rfdn_conv_rows_avx512(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out,

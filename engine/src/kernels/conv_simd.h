@@ -21,7 +21,8 @@
  * MASK_OF(count) (the first `count` lanes, 0 <= count <= VL).  Defining
  * V_EVEN(a, b) / V_ODD(a, b) (the even / odd elements of the 2*VL floats a:b)
  * and V_ZIP_LO(e, o) / V_ZIP_HI(e, o) (e0 o0 e1 o1 ...: the first and the
- * second VL floats) adds the Winograd path.
+ * second VL floats) adds the Winograd path; V_SHIFT1(a, b) (a1 .. a[VL-1] b0)
+ * is optional.
  */
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
@@ -444,10 +445,74 @@ static ALWAYS_INLINE void load_tile_row(const float *row, int x, int w, V d[6])
     d[1] = V_EVEN(oa, oc);
     d[2] = V_ODD(ea, ec);
     d[3] = V_ODD(oa, oc);
+#ifdef V_SHIFT1
+    /* columns 4 and 5 of tile l are columns 0 and 1 of tile l + 1 */
+    d[4] = V_SHIFT1(d[0], load_cols(row, x + 4 * VL, w));
+    d[5] = V_SHIFT1(d[1], load_cols(row, x + 4 * VL + 1, w));
+#else
     const V a4 = load_cols(row, x + 4, w), b4 = load_cols(row, x + 4 + VL, w);
     const V c4 = load_cols(row, x + 4 + 2 * VL, w), e4 = load_cols(row, x + 4 + 3 * VL, w);
     d[4] = V_EVEN(V_EVEN(a4, b4), V_EVEN(c4, e4));
     d[5] = V_EVEN(V_ODD(a4, b4), V_ODD(c4, e4));
+#endif
+}
+
+/* Output transform of one segment (tiles t0 ..), bias and epilogue EP, into
+ * the rows of [y0, y1) among py .. py + 3. */
+static ALWAYS_INLINE void wino4_out(const rfdn_pconv *pc, const float *mb, const rfdn_fmap *out,
+                                   const rfdn_fmap *aux, int py, int t0, int y0, int y1,
+                                   const rfdn_epilogue EP)
+{
+    const int cout = out->c, w = out->w, h = out->h;
+    for (int j = 0; j < NVP; j++) {
+        const int xo = 4 * (t0 + j * VL);
+        if (xo >= w)
+            break;
+        M mk[4]; /* the 4 VL columns from xo that exist */
+        for (int k = 0; k < 4; k++) {
+            const int n = w - xo - k * VL;
+            mk[k] = MASK_OF(n <= 0 ? 0 : n > VL ? VL : n);
+        }
+        const bool full = w - xo >= 4 * VL;
+        for (int co = 0; co < cout; co++) {
+            const V bias = V_SET1(pc->cv->b[co]);
+            V s[4][6]; /* A^T m, per column of the tile */
+            for (int l = 0; l < 6; l++) {
+                V m[6], y[4];
+                for (int i = 0; i < 6; i++)
+                    m[i] = V_LOAD(mb + ((size_t)(i * 6 + l) * cout + co) * WT4 + j * VL);
+                at6(m, y);
+                for (int r = 0; r < 4; r++)
+                    s[r][l] = y[r];
+            }
+            for (int r = 0; r < 4; r++) {
+                const int y = py + r;
+                if (y < y0 || y >= y1 || y >= h)
+                    continue;
+                V c[4];
+                at6(s[r], c);
+                for (int k = 0; k < 4; k++)
+                    c[k] = V_ADD(c[k], bias);
+                /* columns 4l + k: interleave c0 c1 c2 c3 */
+                const V lo02 = V_ZIP_LO(c[0], c[2]), hi02 = V_ZIP_HI(c[0], c[2]);
+                const V lo13 = V_ZIP_LO(c[1], c[3]), hi13 = V_ZIP_HI(c[1], c[3]);
+                const V q[4] = {V_ZIP_LO(lo02, lo13), V_ZIP_HI(lo02, lo13),
+                                V_ZIP_LO(hi02, hi13), V_ZIP_HI(hi02, hi13)};
+                float *orow = out->p + (size_t)co * out->cs + (ptrdiff_t)y * out->rs + xo;
+                const float *arow =
+                    aux ? aux->p + (size_t)co * aux->cs + (ptrdiff_t)y * aux->rs + xo : NULL;
+                if (full) {
+                    for (int k = 0; k < 4; k++)
+                        V_STORE(orow + k * VL,
+                                epilogue(q[k], EP, arow ? arow + k * VL : NULL, false, mk[0]));
+                } else {
+                    for (int k = 0; k < 4; k++)
+                        V_STOREM(orow + k * VL, mk[k],
+                                 epilogue(q[k], EP, arow ? arow + k * VL : NULL, true, mk[k]));
+                }
+            }
+        }
+    }
 }
 
 static void wino4_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out, int y0,
@@ -467,6 +532,13 @@ static void wino4_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fma
                     const int r = py - 1 + i; /* rows -1 .. h exist */
                     rows[i] = r <= h ? in->p + (size_t)ci * in->cs + (ptrdiff_t)r * in->rs
                                      : NULL;
+                }
+                /* the rows the next band adds, these columns: into the caches
+                 * while this band is computed */
+                for (int r = py + 5; r <= py + 8 && r <= h; r++) {
+                    const float *pr = in->p + (size_t)ci * in->cs + (ptrdiff_t)r * in->rs;
+                    for (int x = 4 * t0 - 1; x < 4 * (t0 + WT4) + 1 && x <= w; x += 16)
+                        __builtin_prefetch(pr + x);
                 }
                 for (int j = 0; j < NVP; j++) {
                     const int x = 4 * (t0 + j * VL) - 1;
@@ -500,48 +572,22 @@ static void wino4_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fma
                                                 dst + (size_t)q->blk_co[b] * WT4, cin);
             }
             /* (3) output transform, bias, epilogue */
-            for (int co = 0; co < cout; co++) {
-                const V bias = V_SET1(pc->cv->b[co]);
-                for (int j = 0; j < NVP; j++) {
-                    const int xo = 4 * (t0 + j * VL);
-                    if (xo >= w)
-                        break;
-                    V s[4][6]; /* A^T m, per column of the tile */
-                    for (int l = 0; l < 6; l++) {
-                        V m[6], y[4];
-                        for (int i = 0; i < 6; i++)
-                            m[i] = V_LOAD(mb + ((size_t)(i * 6 + l) * cout + co) * WT4 + j * VL);
-                        at6(m, y);
-                        for (int r = 0; r < 4; r++)
-                            s[r][l] = y[r];
-                    }
-                    for (int r = 0; r < 4; r++) {
-                        const int y = py + r;
-                        if (y < y0 || y >= y1 || y >= h)
-                            continue;
-                        V c[4];
-                        at6(s[r], c);
-                        for (int k = 0; k < 4; k++)
-                            c[k] = V_ADD(c[k], bias);
-                        /* columns 4l + k: interleave c0 c1 c2 c3 */
-                        const V lo02 = V_ZIP_LO(c[0], c[2]), hi02 = V_ZIP_HI(c[0], c[2]);
-                        const V lo13 = V_ZIP_LO(c[1], c[3]), hi13 = V_ZIP_HI(c[1], c[3]);
-                        const V q[4] = {V_ZIP_LO(lo02, lo13), V_ZIP_HI(lo02, lo13),
-                                        V_ZIP_LO(hi02, hi13), V_ZIP_HI(hi02, hi13)};
-                        float *orow = out->p + (size_t)co * out->cs + (ptrdiff_t)y * out->rs;
-                        const float *arow =
-                            aux ? aux->p + (size_t)co * aux->cs + (ptrdiff_t)y * aux->rs : NULL;
-                        for (int k = 0; k < 4; k++) {
-                            const int x = xo + k * VL;
-                            const int n = w - x;
-                            if (n <= 0)
-                                break;
-                            const M mk = MASK_OF(n > VL ? VL : n);
-                            const V res = epilogue(q[k], ep, arow ? arow + x : NULL, true, mk);
-                            V_STOREM(orow + x, mk, res);
-                        }
-                    }
-                }
+            switch (ep) { /* one copy of the loops per epilogue */
+            case RFDN_EP_NONE:
+                wino4_out(pc, mb, out, aux, py, t0, y0, y1, RFDN_EP_NONE);
+                break;
+            case RFDN_EP_LRELU:
+                wino4_out(pc, mb, out, aux, py, t0, y0, y1, RFDN_EP_LRELU);
+                break;
+            case RFDN_EP_ADD:
+                wino4_out(pc, mb, out, aux, py, t0, y0, y1, RFDN_EP_ADD);
+                break;
+            case RFDN_EP_ADD_LRELU:
+                wino4_out(pc, mb, out, aux, py, t0, y0, y1, RFDN_EP_ADD_LRELU);
+                break;
+            case RFDN_EP_SIGMOID_MUL:
+                wino4_out(pc, mb, out, aux, py, t0, y0, y1, RFDN_EP_SIGMOID_MUL);
+                break;
             }
         }
     }
