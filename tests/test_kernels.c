@@ -4,8 +4,8 @@
  * run against the portable C kernel, on random data, awkward sizes (widths
  * 1, 7, 15, 16, 17, 33, 65, 100, 129, 130; heights 1 to 10; channel counts
  * not multiples of 8), both kernel sizes, every epilogue, row ranges that
- * begin and end inside Winograd tiles, and on AVX-512 each form of 3x3
- * convolution (F(4x4, 3x3), F(2x2, 3x3), direct).  Also checks that nothing
+ * begin and end inside Winograd tiles, and on AVX2 and AVX-512 each form of
+ * 3x3 convolution (F(4x4, 3x3), F(2x2, 3x3), direct).  Also checks that nothing
  * is written outside the rows asked for or into the halo.
  */
 #include <math.h>
@@ -108,7 +108,7 @@ static void one(const rfdn_kernels *kern, int k, int cin, int cout, int w, int h
 
 int main(void)
 {
-    /* every level this machine supports: C, then AVX2, then AVX-512 with
+    /* every level this machine supports: C, then AVX2 and AVX-512, each with
      * each of its forms of 3x3 convolution (RFDN_WINOGRAD) */
     const unsigned masks[] = {0, RFDN_CPU_AVX2, RFDN_CPU_AVX2 | RFDN_CPU_AVX512};
     const char *wino[] = {"4", "2", "0"};

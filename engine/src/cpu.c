@@ -48,10 +48,14 @@ const rfdn_kernels *rfdn_kernels_select(unsigned mask)
 {
     static const rfdn_kernels c = {"c", 8, rfdn_conv_rows_c, 0, 0};
 #ifdef RFDN_HAVE_X86_KERNELS
-    /* Winograd on AVX2 measured slower than the direct kernel (12
-     * accumulators leave its products load-bound): 804 vs 752 ms for
-     * E-RFDN x4 at 256 px on one Zen 5 core. */
-    static const rfdn_kernels avx2 = {"avx2", RFDN_AVX2_NMAX, rfdn_conv_rows_avx2, 0, 0};
+    /* AVX2: F(4x4, 3x3), or F(2x2, 3x3) or direct when asked (F(2x2) alone
+     * measured slower than direct here: 804 vs 752 ms for E-RFDN x4 at 256 px
+     * on one Zen 5 core) */
+    static const rfdn_kernels avx2[3] = {
+        {"avx2", RFDN_AVX2_NMAX, rfdn_conv_rows_avx2, 4, RFDN_AVX2_NMAXP},
+        {"avx2-f2", RFDN_AVX2_NMAX, rfdn_conv_rows_avx2, 2, RFDN_AVX2_NMAXP},
+        {"avx2-direct", RFDN_AVX2_NMAX, rfdn_conv_rows_avx2, 0, RFDN_AVX2_NMAXP},
+    };
     /* AVX-512: F(4x4, 3x3), or F(2x2, 3x3) or direct when asked */
     static const rfdn_kernels avx512[3] = {
         {"avx512", RFDN_AVX512_NMAX, rfdn_conv_rows_avx512, 4, RFDN_AVX512_NMAXP},
@@ -65,13 +69,12 @@ const rfdn_kernels *rfdn_kernels_select(unsigned mask)
     const unsigned have = rfdn_cpu_detect() & mask;
     (void)have;
 #ifdef RFDN_HAVE_X86_KERNELS
-    if (have & RFDN_CPU_AVX512) {
-        const char *wv = getenv("RFDN_WINOGRAD");
-        const int wi = wv && *wv == '2' ? 1 : wv && *wv == '0' ? 2 : 0;
+    const char *wv = getenv("RFDN_WINOGRAD");
+    const int wi = wv && *wv == '2' ? 1 : wv && *wv == '0' ? 2 : 0;
+    if (have & RFDN_CPU_AVX512)
         return &avx512[wi];
-    }
     if (have & RFDN_CPU_AVX2)
-        return &avx2;
+        return &avx2[wi];
 #endif
     return &c;
 }

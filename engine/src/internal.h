@@ -154,6 +154,7 @@ void rfdn_conv_rows_avx512(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn
 /* Their register blocking: output channels per block (NMAX), and for the
  * AVX-512 F(4x4) products (NMAXP). */
 #define RFDN_AVX2_NMAX 4
+#define RFDN_AVX2_NMAXP 6
 #define RFDN_AVX512_NMAX 6
 #define RFDN_AVX512_NMAXP 12
 

@@ -30,7 +30,24 @@ typedef __m256i M;
                          _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23)))
 #define MASK_OF(n)                                                                           \
     _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
-/* No V_EVEN etc.: no Winograd path (see cpu.c). */
+/* Winograd: even / odd elements of a:b, interleaving, a1 .. a7 b0 */
+#define V_EVEN(a, b)                                                                         \
+    _mm256_castpd_ps(_mm256_permute4x64_pd(                                                  \
+        _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0))), _MM_SHUFFLE(3, 1, 2, 0)))
+#define V_ODD(a, b)                                                                          \
+    _mm256_castpd_ps(_mm256_permute4x64_pd(                                                  \
+        _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))), _MM_SHUFFLE(3, 1, 2, 0)))
+#define V_ZIP_LO(e, o)                                                                       \
+    _mm256_permute2f128_ps(_mm256_unpacklo_ps(e, o), _mm256_unpackhi_ps(e, o), 0x20)
+#define V_ZIP_HI(e, o)                                                                       \
+    _mm256_permute2f128_ps(_mm256_unpacklo_ps(e, o), _mm256_unpackhi_ps(e, o), 0x31)
+#define V_SHIFT1(a, b)                                                                       \
+    _mm256_blend_ps(_mm256_permutevar8x32_ps(a, _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 0)),  \
+                    _mm256_broadcastss_ps(_mm256_castps256_ps128(b)), 0x80)
+/* F(4x4) products: 2 vectors of tiles x up to 6 output channels (12
+ * accumulators, 2 pixel vectors and a broadcast in the 16 registers) */
+#define NVP 2
+#define NMAXP RFDN_AVX2_NMAXP
 
 #include "conv_simd.h"
 

@@ -407,30 +407,28 @@ PROD_FN(1)
 PROD_FN(2)
 PROD_FN(3)
 PROD_FN(4)
+#if NMAXP >= 6
 PROD_FN(5)
 PROD_FN(6)
+#endif
+#if NMAXP >= 12
 PROD_FN(7)
 PROD_FN(8)
-#if NMAXP >= 9
 PROD_FN(9)
 PROD_FN(10)
 PROD_FN(11)
 PROD_FN(12)
 #endif
-#if NMAXP >= 13
-PROD_FN(13)
-PROD_FN(14)
-#endif
-#if NMAXP > 14
-#error "NMAXP > 14: add product functions"
+#if NMAXP != 4 && NMAXP != 6 && NMAXP != 12
+#error "NMAXP: 4, 6 or 12"
 #endif
 static const prod_fn prod_table[NMAXP] = {
-    prod_1, prod_2, prod_3, prod_4, prod_5, prod_6, prod_7, prod_8,
-#if NMAXP >= 9
-    prod_9, prod_10, prod_11, prod_12,
+    prod_1, prod_2, prod_3, prod_4,
+#if NMAXP >= 6
+    prod_5, prod_6,
 #endif
-#if NMAXP >= 13
-    prod_13, prod_14,
+#if NMAXP >= 12
+    prod_7, prod_8, prod_9, prod_10, prod_11, prod_12,
 #endif
 };
 
