@@ -197,6 +197,7 @@ typedef struct rfdn_exec {
     rfdn_pool *pool;
     rfdn_pconv *pc; /* one per convolution of the model, see net.c */
     int npc;
+    rfdn_conv *esa2; /* per block, ESA's conv2 at stride 1 (net.c), or NULL */
     /* When set (by rfdn_cancel, from any thread), the remaining work of a
      * run is skipped: checked before every row range of every layer.  NULL:
      * never. */

@@ -15,13 +15,14 @@
 
 /* Convolutions packed per exec: fea, then per block BLK_CONVS, then c0, lr, up. */
 enum { BLK_C1_D, BLK_C1_R, BLK_C2_D, BLK_C2_R, BLK_C3_D, BLK_C3_R, BLK_C4, BLK_C5,
-       BLK_ESA1, BLK_ESA_F, BLK_ESA4, BLK_CONVS };
+       BLK_ESA1, BLK_ESA_F, BLK_ESA4, BLK_ESA2, BLK_CONVS };
 
 static const rfdn_conv *block_conv(const rfdn_block *b, int i)
 {
     const rfdn_conv *v[BLK_CONVS] = {&b->c1_d,     &b->c1_r,       &b->c2_d, &b->c2_r,
                                      &b->c3_d,     &b->c3_r,       &b->c4,   &b->c5,
-                                     &b->esa_conv1, &b->esa_conv_f, &b->esa_conv4};
+                                     &b->esa_conv1, &b->esa_conv_f, &b->esa_conv4,
+                                     NULL /* BLK_ESA2: see rfdn_exec_init */};
     return v[i];
 }
 
@@ -50,9 +51,28 @@ bool rfdn_exec_init(rfdn_exec *ex, const rfdn_model *m, const rfdn_kernels *k, r
     ex->pc = rfdn_calloc((size_t)ex->npc, sizeof *ex->pc);
     if (!ex->pc)
         return false;
+    /* ESA's conv2 (3x3, stride 2, no padding, 12 channels) as a stride-1
+     * convolution with padding 1, for kernels with Winograd: computed
+     * everywhere and subsampled, it still costs less than the strided
+     * portable loop (esa() picks the odd rows and columns). */
+    if (k->winograd && m->info.attention == RFDN_ATTENTION_ESA) {
+        ex->esa2 = rfdn_calloc((size_t)m->info.blocks, sizeof *ex->esa2);
+        if (!ex->esa2) {
+            rfdn_exec_free(ex);
+            return false;
+        }
+        for (int b = 0; b < m->info.blocks; b++) {
+            ex->esa2[b] = m->block[b].esa_conv2;
+            ex->esa2[b].stride = 1;
+            ex->esa2[b].pad = 1;
+        }
+    }
     for (int i = 0; i < ex->npc; i++) {
-        const rfdn_conv *cv = pconv_source(m, i);
-        if (!cv->w) /* the attention this model does not have */
+        const bool esa2 = i >= 1 && i <= m->info.blocks * BLK_CONVS &&
+                          (i - 1) % BLK_CONVS == BLK_ESA2;
+        const rfdn_conv *cv = esa2 ? (ex->esa2 ? &ex->esa2[(i - 1) / BLK_CONVS] : NULL)
+                                   : pconv_source(m, i);
+        if (!cv || !cv->w) /* the attention this model does not have */
             continue;
         if (!rfdn_pconv_init_full(&ex->pc[i], cv, k)) {
             rfdn_exec_free(ex);
@@ -68,7 +88,9 @@ void rfdn_exec_free(rfdn_exec *ex)
         for (int i = 0; i < ex->npc; i++)
             rfdn_pconv_free(&ex->pc[i]);
     free(ex->pc);
+    free(ex->esa2);
     ex->pc = NULL;
+    ex->esa2 = NULL;
 }
 
 static const rfdn_pconv *blk_pc(const rfdn_exec *ex, int block, int which)
@@ -350,6 +372,26 @@ static void refconv_rows(void *arg, int y0, int y1)
     rfdn_conv2d_ref_rows(j->cv, j->in, j->w, j->h, j->rs, j->cs, j->out, y0, y1);
 }
 
+/* dense out[c][y][x] = map (c, 2y + 1, 2x + 1): a stride-1 convolution with
+ * padding 1 at the centres of the stride-2 one without padding */
+typedef struct subsample_job {
+    const rfdn_fmap *in;
+    float *out;
+    int wo, ho;
+} subsample_job;
+
+static void subsample_rows(void *arg, int y0, int y1)
+{
+    const subsample_job *j = arg;
+    for (int c = 0; c < j->in->c; c++)
+        for (int y = y0; y < y1; y++) {
+            const float *r = j->in->p + (size_t)c * j->in->cs + (ptrdiff_t)(2 * y + 1) * j->in->rs;
+            float *o = j->out + ((size_t)c * j->ho + y) * j->wo;
+            for (int x = 0; x < j->wo; x++)
+                o[x] = r[2 * x + 1];
+        }
+}
+
 /* out = f * sigmoid(conv4(up(c3) + conv_f(conv1(f)))) */
 static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out,
                 const rfdn_region *reg)
@@ -364,8 +406,17 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
     if (stopped(ex)) /* the serial steps below: skip them once cancelled */
         return;
     /* the stride-2 convolution of the full-size map: in parallel */
-    refconv_job rc = {&b->esa_conv2, M->c1_.p, w, h, M->c1_.rs, M->c1_.cs, M->c1};
-    par_rows(ex, (h - b->esa_conv2.k) / b->esa_conv2.stride + 1, refconv_rows, &rc);
+    const rfdn_pconv *c2 = blk_pc(ex, bi, BLK_ESA2);
+    if (c2->w) { /* everywhere at stride 1 into s (free until conv_f) */
+        conv(ex, c2, &M->c1_, &M->s, RFDN_EP_NONE, NULL);
+        if (stopped(ex))
+            return;
+        subsample_job sj = {&M->s, M->c1, wc, hc};
+        par_rows(ex, hc, subsample_rows, &sj);
+    } else {
+        refconv_job rc = {&b->esa_conv2, M->c1_.p, w, h, M->c1_.rs, M->c1_.cs, M->c1};
+        par_rows(ex, (h - b->esa_conv2.k) / b->esa_conv2.stride + 1, refconv_rows, &rc);
+    }
     if (stopped(ex))
         return;
     max_pool(M->c1, wc, hc, fc, 7, 3, M->v);
