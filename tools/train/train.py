@@ -129,9 +129,11 @@ def evaluate(net, set_dir, scale):
             hr = np.array(im.convert("RGB"))
         hr = matlab_bicubic.modcrop(hr, scale)
         lr = load_rgb(os.path.join(lr_dir, name))
-        x = torch.from_numpy(lr).permute(2, 0, 1).float().unsqueeze(0)
+        dev = next(net.parameters()).device
+        x = torch.from_numpy(lr).permute(2, 0, 1).float().unsqueeze(0).to(dev)
         with torch.no_grad():
-            sr = net(x)[0].clamp(0, 255).round()
+            sr = net(x.contiguous(memory_format=torch.channels_last))[0]
+            sr = sr.clamp(0, 255).round().cpu()
         ht = torch.from_numpy(hr).permute(2, 0, 1).double()
         if gray:  # gray in, gray out (the engine's mean of the channels)
             yh, ys = ht[0], sr.double().mean(0).round()
@@ -235,11 +237,13 @@ def main(argv):
         raise SystemExit("train.py: --arch and --scale are needed for a new run")
 
     dev = torch.device(a.device)
-    net = make_net(a.arch, a.scale).to(dev)
+    # channels_last: 0.67-0.70 instead of 0.92-0.99 s/step for E-RFDN x2,
+    # batch 16 of 48x48, on this 2-core CPU (oneDNN's NHWC convolutions)
+    net = make_net(a.arch, a.scale).to(dev, memory_format=torch.channels_last)
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     step = 0
     rng = np.random.default_rng(12345)
-    ema = make_net(a.arch, a.scale).to(dev)
+    ema = make_net(a.arch, a.scale).to(dev, memory_format=torch.channels_last)
     if ck:
         net.load_state_dict(ck["model"])
         ema.load_state_dict(ck.get("ema", ck["model"]))
@@ -288,7 +292,8 @@ def main(argv):
         for g in opt.param_groups:
             g["lr"] = lr_now
         x, y = data.batch(rng, a.batch, a.patch)
-        x, y = x.to(dev), y.to(dev)
+        x = x.to(dev).contiguous(memory_format=torch.channels_last)
+        y = y.to(dev).contiguous(memory_format=torch.channels_last)
         out = net(x)
         loss = F.l1_loss(out, y) if a.loss == "l1" else F.mse_loss(out, y)
         opt.zero_grad(set_to_none=True)
