@@ -2,7 +2,8 @@
 /*
  * rfdn-bench: times whole upscales through the public API.
  *
- *   rfdn-bench [--sizes 128,256] [--threads 1,2] [--reps 7] [--cpu-mask N] MODEL...
+ *   rfdn-bench [--sizes 128,256] [--threads 1,2] [--reps 7] [--cpu-mask N]
+ *              [--memory MiB] MODEL...
  *
  * For every model, input size (square, RGB 8-bit) and thread count: one
  * warm-up run, then the median of --reps runs, and the effective GFLOP/s
@@ -67,6 +68,7 @@ int main(int argc, char **argv)
 {
     int sizes[8] = {128, 256}, nsizes = 2, threads[8] = {1, 2}, nthreads = 2, reps = 7;
     unsigned mask = RFDN_CPU_ALL;
+    size_t memory_mib = 0; /* 0: the engine's default budget */
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--sizes") && i + 1 < argc)
@@ -77,9 +79,11 @@ int main(int argc, char **argv)
             reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--cpu-mask") && i + 1 < argc)
             mask = (unsigned)strtoul(argv[++i], NULL, 0);
+        else if (!strcmp(argv[i], "--memory") && i + 1 < argc)
+            memory_mib = (size_t)strtoul(argv[++i], NULL, 10);
         else {
             fprintf(stderr, "usage: rfdn-bench [--sizes A,B] [--threads A,B] [--reps N] "
-                            "[--cpu-mask N] MODEL...\n");
+                            "[--cpu-mask N] [--memory MiB] MODEL...\n");
             return 2;
         }
     }
@@ -103,6 +107,8 @@ int main(int argc, char **argv)
                 rfdn_settings_default(&st);
                 st.threads = threads[ti];
                 st.cpu_mask = mask;
+                if (memory_mib)
+                    st.memory_budget = memory_mib << 20;
                 c[k].model_path = argv[i + mi];
                 c[k].model = m;
                 c[k].size = sizes[si];
