@@ -404,10 +404,11 @@ static void test_hidden_colour(void)
     }
 }
 
-/* Output bytes do not depend on the thread count. */
-static void test_threads(void)
+/* Output bytes do not depend on the thread count: the whole image at once,
+ * and an image cut into tiles by a memory budget (the tiles must not depend
+ * on the threads either). */
+static void test_threads_at(int w, int h, int budget_div)
 {
-    const int w = 70, h = 45;
     rfdn_image in = make_image(w, h, 3, RFDN_SAMPLE_U16, 0);
     uint64_t r = 4242;
     for (int y = 0; y < h; y++)
@@ -415,22 +416,39 @@ static void test_threads(void)
             for (int c = 0; c < 3; c++)
                 put(&in, x, y, c, rnd(&r));
     rfdn_image out[3];
+    size_t budget = 0;
     for (int t = 1; t <= 3; t++) {
         rfdn_settings st;
         rfdn_settings_default(&st);
         st.threads = t;
         rfdn_context *ctx;
         CHECK(rfdn_context_create(model, &st, &ctx) == RFDN_OK, "context");
+        if (budget_div > 1) {
+            if (!budget) /* a fraction of what the whole image needs */
+                budget = rfdn_context_memory_needed(ctx, w, h) / (size_t)budget_div;
+            rfdn_context_free(ctx);
+            st.memory_budget = budget;
+            CHECK(rfdn_context_create(model, &st, &ctx) == RFDN_OK, "context");
+            CHECK(rfdn_context_memory_needed(ctx, w, h) <= budget, "%d threads: tiles fit", t);
+        }
         out[t - 1] = make_image(w * S_, h * S_, 3, RFDN_SAMPLE_U16, 0);
         CHECK(rfdn_upscale(ctx, &in, &out[t - 1]) == RFDN_OK, "%d threads", t);
         rfdn_context_free(ctx);
     }
     const size_t n = (size_t)out[0].stride * out[0].height;
-    CHECK(!memcmp(out[0].data, out[1].data, n), "1 and 2 threads give different bytes");
-    CHECK(!memcmp(out[0].data, out[2].data, n), "1 and 3 threads give different bytes");
+    CHECK(!memcmp(out[0].data, out[1].data, n), "%dx%d: 1 and 2 threads give different bytes",
+          w, h);
+    CHECK(!memcmp(out[0].data, out[2].data, n), "%dx%d: 1 and 3 threads give different bytes",
+          w, h);
     for (int t = 0; t < 3; t++)
         free(out[t].data);
     free(in.data);
+}
+
+static void test_threads(void)
+{
+    test_threads_at(70, 45, 1);
+    test_threads_at(400, 330, 3);
 }
 
 static void test_alloc_failures(void)

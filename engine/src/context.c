@@ -322,53 +322,22 @@ static bool plan_tiles(const rfdn_context *ctx, int w, int h, size_t budget_byte
     return tp->floats != 0;
 }
 
-/* Input pixels the network computes for a plan, halos included. */
-static double plan_pixels(const tile_plan *tp, int w, int h)
-{
-    if (!tp->core)
-        return (double)w * h;
-    double sw = 0, sh = 0;
-    for (int i = 0; i < tp->nx; i++) {
-        const int a = i * tp->core - tp->halo, b = (i + 1) * tp->core + tp->halo;
-        sw += (b < w ? b : w) - (a > 0 ? a : 0);
-    }
-    for (int i = 0; i < tp->ny; i++) {
-        const int a = i * tp->core - tp->halo, b = (i + 1) * tp->core + tp->halo;
-        sh += (b < h ? b : h) - (a > 0 ? a : 0);
-    }
-    return sw * sh;
-}
-
-/* Two threads splitting each layer of one tile run 1.75x as fast as one
- * (E-RFDN x4, 256 to 512 px, bench/README.md): the barriers between layers
- * and the shared memory bandwidth cost about an eighth. */
-#define ROW_SPLIT_EFFICIENCY 0.875
-
-/* The plan of a run: either tiles one after the other, each layer split
- * between the threads, or, with enough tiles for every thread to have two,
- * tiles side by side, each on one thread with its share of the budget (no
- * barrier between layers, but smaller tiles: more halo to recompute).  From
- * the budget, side by side only when that recomputes less than the barriers
- * cost; a fixed tile size is the caller's choice and always runs side by
- * side when it can. */
+/* The plan of a run: tiles from the budget run one after the other, each
+ * layer split between the threads, so that the tiles, and so the output
+ * bytes, do not depend on the thread count.  (Side by side, one tile per
+ * thread with its share of the budget, the smaller tiles recompute more halo
+ * than the barriers between layers cost: 768 to 1536 px at x4, 2 threads,
+ * 18-23 % slower, bench/README.md.)  A fixed tile size does not depend on
+ * the threads: with at least two tiles per thread they run side by side,
+ * each on one thread, without barriers. */
 static bool plan_run(const rfdn_context *ctx, int w, int h, tile_plan *tp)
 {
     const int threads = rfdn_pool_threads(ctx->pool);
     if (!plan_tiles(ctx, w, h, ctx->settings.memory_budget, tp))
         return false;
     tp->workers = 1;
-    if (threads > 1 && tp->nx * tp->ny >= 2 * threads) {
-        tile_plan par;
-        const bool fixed = ctx->settings.tile_size != 0;
-        const size_t share = fixed ? ctx->settings.memory_budget
-                                   : ctx->settings.memory_budget / threads;
-        if (plan_tiles(ctx, w, h, share, &par) && par.nx * par.ny >= 2 * threads &&
-            (fixed || plan_pixels(&par, w, h) * ROW_SPLIT_EFFICIENCY <
-                          plan_pixels(tp, w, h))) {
-            *tp = par;
-            tp->workers = threads;
-        }
-    }
+    if (threads > 1 && ctx->settings.tile_size && tp->nx * tp->ny >= 2 * threads)
+        tp->workers = threads;
     tp->floats = (tp->floats + 15) & ~(size_t)15;
     return true;
 }
