@@ -448,7 +448,7 @@ static void test_threads_at(int w, int h, int budget_div)
 static void test_threads(void)
 {
     test_threads_at(70, 45, 1);
-    test_threads_at(400, 330, 3);
+    test_threads_at(240, 200, 3);
 }
 
 static void test_alloc_failures(void)
