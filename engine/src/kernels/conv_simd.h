@@ -323,7 +323,6 @@ static void wino_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap
     }
 }
 
-
 #ifdef NVP
 /* ------------------------------------------------------------------------ */
 /* Winograd F(4x4, 3x3): each 4x4 output tile from a 6x6 input tile with 36
@@ -530,13 +529,6 @@ static void wino4_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fma
                     const int r = py - 1 + i; /* rows -1 .. h exist */
                     rows[i] = r <= h ? in->p + (size_t)ci * in->cs + (ptrdiff_t)r * in->rs
                                      : NULL;
-                }
-                /* the rows the next band adds, these columns: into the caches
-                 * while this band is computed */
-                for (int r = py + 5; r <= py + 8 && r <= h; r++) {
-                    const float *pr = in->p + (size_t)ci * in->cs + (ptrdiff_t)r * in->rs;
-                    for (int x = 4 * t0 - 1; x < 4 * (t0 + WT4) + 1 && x <= w; x += 16)
-                        __builtin_prefetch(pr + x);
                 }
                 for (int j = 0; j < NVP; j++) {
                     const int x = 4 * (t0 + j * VL) - 1;
