@@ -234,6 +234,44 @@ static void conv(const rfdn_exec *ex, const rfdn_pconv *pc, const rfdn_fmap *in,
     rfdn_pool_run(ex->pool, (out->h + j.rows - 1) / j.rows, conv_task, &j);
 }
 
+/* Convolutions that run row chunk by row chunk together: in each chunk,
+ * every step after the first reads only rows the chunk's earlier steps have
+ * just written (a 1x1 convolution of their output) or a map complete before
+ * the group, so a chunk's maps are still in the caches when the next step
+ * reads them.  Each row is computed exactly as by conv(). */
+typedef struct conv_step {
+    const rfdn_pconv *pc;
+    const rfdn_fmap *in, *out, *aux;
+    rfdn_epilogue ep;
+} conv_step;
+
+typedef struct group_job {
+    const rfdn_exec *ex;
+    const conv_step *st;
+    int n, h, rows;
+} group_job;
+
+static void group_task(void *arg, int i)
+{
+    const group_job *j = arg;
+    const int y0 = i * j->rows, y1 = y0 + j->rows < j->h ? y0 + j->rows : j->h;
+    for (int s = 0; s < j->n && !stopped(j->ex); s++)
+        j->ex->k->conv_rows(j->st[s].pc, j->st[s].in, j->st[s].out, y0, y1, j->st[s].ep,
+                            j->st[s].aux);
+}
+
+static void conv_group(const rfdn_exec *ex, const conv_step *st, int n)
+{
+    const int h = st[0].out->h;
+    /* chunks of 16 rows (whole Winograd tiles): 50 channels of 16 rows of a
+     * 256-pixel-wide map are 0.9 MB, about one core's L2 */
+    int rows = rows_per_task(ex, h);
+    rows = rows > 16 ? 16 : rows;
+    rows = (rows + 3) / 4 * 4;
+    group_job j = {ex, st, n, h, rows};
+    rfdn_pool_run(ex->pool, (h + rows - 1) / rows, group_task, &j);
+}
+
 typedef struct rows_job {
     const rfdn_exec *ex;
     void (*fn)(void *ctx, int y0, int y1);
@@ -402,7 +440,7 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
     esa_dims(w, h, &wc, &hc, &wp, &hp);
     const size_t small = (size_t)fc * wp * hp;
 
-    conv(ex, blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, RFDN_EP_NONE, NULL);
+    /* conv1 (f -> c1_) ran with the block's last group */
     if (stopped(ex)) /* the serial steps below: skip them once cancelled */
         return;
     /* the stride-2 convolution of the full-size map: in parallel */
@@ -428,8 +466,11 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
     rfdn_conv2d_ref(&b->esa_conv3_, M->t2, wp, hp, wp, sp, M->t1);
     resize_job rj = {M->t1, wp, hp, &M->c3up, reg};
     par_rows(ex, h, resize_rows, &rj);
-    conv(ex, blk_pc(ex, bi, BLK_ESA_F), &M->c1_, &M->s, RFDN_EP_ADD, &M->c3up);
-    conv(ex, blk_pc(ex, bi, BLK_ESA4), &M->s, out, RFDN_EP_SIGMOID_MUL, &M->f);
+    const conv_step g[] = {
+        {blk_pc(ex, bi, BLK_ESA_F), &M->c1_, &M->s, &M->c3up, RFDN_EP_ADD},
+        {blk_pc(ex, bi, BLK_ESA4), &M->s, out, &M->f, RFDN_EP_SIGMOID_MUL},
+    };
+    conv_group(ex, g, 2);
 }
 
 typedef struct scale_job {
@@ -508,15 +549,32 @@ static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
     const rfdn_fmap d4 = rfdn_fmap_slice(&M->dcat, 3 * dc, dc);
     const rfdn_fmap *r1 = &M->ta, *r2 = &M->tb;
 
-    conv(ex, blk_pc(ex, bi, BLK_C1_D), x, &d1, RFDN_EP_LRELU, NULL);
-    conv(ex, blk_pc(ex, bi, BLK_C1_R), x, r1, RFDN_EP_ADD_LRELU, x);
-    conv(ex, blk_pc(ex, bi, BLK_C2_D), r1, &d2, RFDN_EP_LRELU, NULL);
-    conv(ex, blk_pc(ex, bi, BLK_C2_R), r1, r2, RFDN_EP_ADD_LRELU, r1);
-    conv(ex, blk_pc(ex, bi, BLK_C3_D), r2, &d3, RFDN_EP_LRELU, NULL);
-    conv(ex, blk_pc(ex, bi, BLK_C3_R), r2, r1, RFDN_EP_ADD_LRELU, r2); /* r3 in r1 */
-    conv(ex, blk_pc(ex, bi, BLK_C4), r1, &d4, RFDN_EP_LRELU, NULL);
-    conv(ex, blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, RFDN_EP_NONE, NULL);
-    if (ex->m->info.attention == RFDN_ATTENTION_ESA)
+    /* four groups: a 3x3 convolution needs its input's rows above and below
+     * the chunk, so it starts a group; the 1x1 convolutions join the group
+     * whose rows they read */
+    const bool has_esa = ex->m->info.attention == RFDN_ATTENTION_ESA;
+    const conv_step g1[] = {
+        {blk_pc(ex, bi, BLK_C1_D), x, &d1, NULL, RFDN_EP_LRELU},
+        {blk_pc(ex, bi, BLK_C1_R), x, r1, x, RFDN_EP_ADD_LRELU},
+        {blk_pc(ex, bi, BLK_C2_D), r1, &d2, NULL, RFDN_EP_LRELU},
+    };
+    const conv_step g2[] = {
+        {blk_pc(ex, bi, BLK_C2_R), r1, r2, r1, RFDN_EP_ADD_LRELU},
+        {blk_pc(ex, bi, BLK_C3_D), r2, &d3, NULL, RFDN_EP_LRELU},
+    };
+    const conv_step g3[] = {
+        {blk_pc(ex, bi, BLK_C3_R), r2, r1, r2, RFDN_EP_ADD_LRELU}, /* r3 in r1 */
+    };
+    const conv_step g4[] = {
+        {blk_pc(ex, bi, BLK_C4), r1, &d4, NULL, RFDN_EP_LRELU},
+        {blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, NULL, RFDN_EP_NONE},
+        {blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, NULL, RFDN_EP_NONE}, /* ESA's conv1 */
+    };
+    conv_group(ex, g1, 3);
+    conv_group(ex, g2, 2);
+    conv_group(ex, g3, 1);
+    conv_group(ex, g4, has_esa ? 3 : 2);
+    if (has_esa)
         esa(ex, bi, M, out, reg); /* E-RFDN has no block residual in MODELS.md */
     else
         cca(ex, bi, &M->f, x, out, reg);
