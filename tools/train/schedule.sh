@@ -26,6 +26,8 @@ import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')[
     # stop here if the run ended early (signal or --max-minutes)
     /usr/bin/python3 -c "
 import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')['step'] >= $STEPS else 3)" || exit 0
+    # the finished stage's model, for `meson install` and the README table
+    /usr/bin/python3 $T --run "$run" --export "models/$1.safetensors" || exit $?
 }
 stage e-rfdn-x2 e-rfdn 2 "" "$@"
 stage rfdn-x2 rfdn 2 "" "$@"
