@@ -51,6 +51,43 @@ def load_rgb(path):
         return np.array(im.convert("RGB"))
 
 
+def is_image(name):
+    # .webp: the lossless copies tools/train/gpu_pack.py makes of the PNGs
+    return name.lower().endswith((".png", ".jpg", ".jpeg", ".bmp", ".webp"))
+
+
+def load_pair(d, name, scale, cache):
+    """(HR, LR) of one training image; the LR is cached on disk, written
+    atomically so that runs side by side can share the cache."""
+    path = os.path.join(d, name)
+    refuse_eval(path)
+    hr = matlab_bicubic.modcrop(load_rgb(path), scale)
+    key = os.path.join(cache, "%s_%s_x%d.npy" % (
+        os.path.basename(d), os.path.splitext(name)[0], scale))
+    if os.path.exists(key):
+        return hr, np.load(key)
+    lr = matlab_bicubic.imresize_down(hr, scale)
+    tmp = "%s.%d.tmp.npy" % (key, os.getpid())
+    np.save(tmp, lr)
+    os.replace(tmp, key)
+    return hr, lr
+
+
+def _prepare_one(job):
+    load_pair(*job)
+
+
+def prepare_cache(dirs, scales, cache, jobs):
+    """Fill the LR cache for every scale with `jobs` processes."""
+    import multiprocessing
+    os.makedirs(cache, exist_ok=True)
+    work = [(d, name, s, cache) for s in scales for d in dirs
+            for name in sorted(os.listdir(d)) if is_image(name)]
+    with multiprocessing.Pool(jobs) as pool:
+        pool.map(_prepare_one, work, chunksize=4)
+    return len(work)
+
+
 class Data:
     """HR/LR image pairs in memory; LR cached on disk per scale."""
 
@@ -60,18 +97,9 @@ class Data:
         for d in dirs:
             refuse_eval(d)
             for name in sorted(os.listdir(d)):
-                if not name.lower().endswith((".png", ".jpg", ".jpeg", ".bmp")):
+                if not is_image(name):
                     continue
-                path = os.path.join(d, name)
-                refuse_eval(path)
-                hr = matlab_bicubic.modcrop(load_rgb(path), scale)
-                key = os.path.join(cache, "%s_%s_x%d.npy" % (
-                    os.path.basename(d), os.path.splitext(name)[0], scale))
-                if os.path.exists(key):
-                    lr = np.load(key)
-                else:
-                    lr = matlab_bicubic.imresize_down(hr, scale)
-                    np.save(key, lr)
+                hr, lr = load_pair(d, name, scale, cache)
                 self.hr.append(hr)
                 self.lr.append(lr)
         if not self.hr:
@@ -161,8 +189,9 @@ def init_from(net, path):
     weights); the upsampler is new when the scale differs."""
     if os.path.realpath(path).startswith(os.path.realpath(os.path.join(SHARED, "models"))):
         raise SystemExit("train.py: the authors' weights are not a starting point")
-    ck = torch.load(path, map_location="cpu")
-    sd = ck["model"] if "model" in ck else ck
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    # the moving average where the checkpoint keeps one: it is the better body
+    sd = ck.get("ema", ck.get("model", ck))
     own = net.state_dict()
     take = {k: v for k, v in sd.items() if k in own and own[k].shape == v.shape}
     own.update(take)
@@ -216,6 +245,8 @@ def main(argv):
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--max-minutes", type=float, default=0, help="stop after (0 = never)")
+    ap.add_argument("--stop-at", type=float, default=0,
+                    help="stop at this Unix time (0 = never)")
     ap.add_argument("--ema", type=float, default=0.999,
                     help="decay of the weights' moving average (validated and exported)")
     ap.add_argument("--export", metavar="FILE", help="export the checkpoint and exit")
@@ -229,7 +260,7 @@ def main(argv):
     os.makedirs(a.run, exist_ok=True)
     ckpt_path = os.path.join(a.run, "ckpt.pt")
     resumed = os.path.exists(ckpt_path)
-    ck = torch.load(ckpt_path, map_location="cpu") if resumed else None
+    ck = torch.load(ckpt_path, map_location="cpu", weights_only=False) if resumed else None
     if ck:
         for k in ("arch", "scale", "batch", "patch"):
             setattr(a, k, ck["args"][k])
@@ -285,7 +316,10 @@ def main(argv):
     if resumed and "ema" not in ck:
         log.write("# from here on the PSNR columns measure the moving average of the "
                   "weights (decay %g)\n" % a.ema)
-    t0, t_start, acc, nacc = time.time(), time.time(), 0.0, 0
+    t0, t_start, nacc = time.time(), time.time(), 0
+    # the loss is summed on the device: no synchronisation per step
+    acc = torch.zeros((), dtype=torch.float64, device=dev)
+    ema_p, net_p = list(ema.parameters()), list(net.parameters())
     net.train()
     while step < a.steps and not stop["now"]:
         lr_now = a.lr * 0.5 ** (step // a.halve_every)
@@ -300,10 +334,10 @@ def main(argv):
         loss.backward()
         opt.step()
         with torch.no_grad():
-            for pe, p in zip(ema.parameters(), net.parameters()):
-                pe.mul_(a.ema).add_(p, alpha=1 - a.ema)
+            torch._foreach_mul_(ema_p, a.ema)
+            torch._foreach_add_(ema_p, net_p, alpha=1 - a.ema)
         step += 1
-        acc += loss.item()
+        acc += loss.detach()
         nacc += 1
         if step % a.save_every == 0:
             save()
@@ -314,13 +348,17 @@ def main(argv):
                 p5 = evaluate(ema, os.path.join(ev, "Set5"), a.scale)
                 p14 = evaluate(ema, os.path.join(ev, "Set14"), a.scale)
             sps = (time.time() - t0) / max(nacc, 1)
-            log.write("%d\t%.4f\t%.2e\t%.3f\t%.3f\t%.3f\n" % (step, acc / nacc, lr_now, p5,
+            mean = acc.item() / max(nacc, 1)
+            log.write("%d\t%.4f\t%.2e\t%.3f\t%.3f\t%.3f\n" % (step, mean, lr_now, p5,
                                                              p14, sps))
             log.flush()
             print("step %d loss %.3f Set5 %.3f Set14 %.3f (%.2f s/step)" %
-                  (step, acc / nacc, p5, p14, sps), flush=True)
-            acc, nacc, t0 = 0.0, 0, time.time()
+                  (step, mean, p5, p14, sps), flush=True)
+            acc.zero_()
+            nacc, t0 = 0, time.time()
         if a.max_minutes and time.time() - t_start > a.max_minutes * 60:
+            break
+        if a.stop_at and time.time() > a.stop_at:
             break
     save()
     print("saved %s at step %d" % (ckpt_path, step))
