@@ -200,7 +200,7 @@ def init_from(net, path):
 
 
 def export(run, out):
-    ck = torch.load(os.path.join(run, "ckpt.pt"), map_location="cpu")
+    ck = torch.load(os.path.join(run, "ckpt.pt"), map_location="cpu", weights_only=False)
     a = ck["args"]
     net = make_net(a["arch"], a["scale"])
     # the exponential moving average of the weights where the run keeps one
