@@ -199,7 +199,7 @@ def init_from(net, path):
     print("initialised %d of %d tensors from %s" % (len(take), len(own), path))
 
 
-def export(run, out):
+def export(run, out, min_set5=0.0):
     ck = torch.load(os.path.join(run, "ckpt.pt"), map_location="cpu", weights_only=False)
     a = ck["args"]
     net = make_net(a["arch"], a["scale"])
@@ -219,8 +219,13 @@ def export(run, out):
         d = os.path.join(SHARED, "datasets", "eval", setname)
         if os.path.isdir(d):
             meta["psnr_%s" % setname.lower()] = "%.2f" % evaluate(net, d, a["scale"])
+    if min_set5 and float(meta.get("psnr_set5", "nan")) < min_set5:
+        # NaN (no Set5 to measure) is not below the bar: exported as asked
+        print("not exported: Set5 %s dB is below %.2f" % (meta["psnr_set5"], min_set5))
+        return 3
     reference.save_safetensors(out, net.state_dict(), meta, dtype="F32")
     print("exported %s: %s" % (out, {k: meta[k] for k in meta if k.startswith("psnr")}))
+    return 0
 
 
 def main(argv):
@@ -250,11 +255,12 @@ def main(argv):
     ap.add_argument("--ema", type=float, default=0.999,
                     help="decay of the weights' moving average (validated and exported)")
     ap.add_argument("--export", metavar="FILE", help="export the checkpoint and exit")
+    ap.add_argument("--min-set5", type=float, default=0,
+                    help="with --export: export only at this Set5 Y-PSNR or above")
     a = ap.parse_args(argv)
 
     if a.export:
-        export(a.run, a.export)
-        return 0
+        return export(a.run, a.export, a.min_set5)
 
     torch.set_num_threads(a.threads)
     os.makedirs(a.run, exist_ok=True)
