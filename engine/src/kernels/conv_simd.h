@@ -227,6 +227,17 @@ static inline V load_cols(const float *row, int x, int w)
     return V_LOADM(row + x, MASK_OF(n <= 0 ? 0 : n > VL ? VL : n));
 }
 
+/* Input rows py-1 .. py+n-2 of channel ci for a row of Winograd tiles; NULL
+ * past row h (rows -1 and h are the zero halo the fmap keeps). */
+static inline void tile_rows(const rfdn_fmap *in, int ci, int py, int n, int h,
+                             const float **rows)
+{
+    for (int i = 0; i < n; i++) {
+        const int r = py - 1 + i;
+        rows[i] = r <= h ? in->p + (size_t)ci * in->cs + (ptrdiff_t)r * in->rs : NULL;
+    }
+}
+
 static void wino_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out, int y0,
                       int y1, rfdn_epilogue ep, const rfdn_fmap *aux)
 {
@@ -241,11 +252,7 @@ static void wino_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap
             /* (1) input transform */
             for (int ci = 0; ci < cin; ci++) {
                 const float *rows[4];
-                for (int i = 0; i < 4; i++) {
-                    const int r = py - 1 + i; /* rows -1 .. h exist */
-                    rows[i] = r <= h ? in->p + (size_t)ci * in->cs + (ptrdiff_t)r * in->rs
-                                     : NULL;
-                }
+                tile_rows(in, ci, py, 4, h, rows);
                 for (int j = 0; j < NV; j++) {
                     const int x = 2 * (t0 + j * VL) - 1;
                     V t[4][4];
@@ -525,11 +532,7 @@ static void wino4_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fma
             /* (1) input transform */
             for (int ci = 0; ci < cin; ci++) {
                 const float *rows[6];
-                for (int i = 0; i < 6; i++) {
-                    const int r = py - 1 + i; /* rows -1 .. h exist */
-                    rows[i] = r <= h ? in->p + (size_t)ci * in->cs + (ptrdiff_t)r * in->rs
-                                     : NULL;
-                }
+                tile_rows(in, ci, py, 6, h, rows);
                 for (int j = 0; j < NVP; j++) {
                     const int x = 4 * (t0 + j * VL) - 1;
                     V t[6][6];
