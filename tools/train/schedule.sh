@@ -13,7 +13,7 @@ STEPS=${RFDN_TRAIN_STEPS:-30000}
 HALVE=${RFDN_TRAIN_HALVE:-8000}  # the learning rate halves every HALVE steps
 T=tools/train/train.py
 stage() { # name arch scale init-from|"" [train.py options]
-    run=$CK/$1 arch=$2 scale=$3 from=$4
+    name=$1 run=$CK/$1 arch=$2 scale=$3 from=$4
     shift 4
     if [ -f "$run/ckpt.pt" ] && /usr/bin/python3 -c "
 import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')['step'] >= $STEPS else 1)"; then
@@ -30,7 +30,7 @@ import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')[
     # when it passes the issue's bar on Set5 (the test shipped-models checks
     # the same); a stage that ends below it is left for more steps
     case $scale in 2) bar=37.60 ;; 3) bar=33.90 ;; *) bar=31.80 ;; esac
-    /usr/bin/python3 $T --run "$run" --export "models/$1.safetensors" --min-set5 $bar
+    /usr/bin/python3 $T --run "$run" --export "models/$name.safetensors" --min-set5 $bar
     case $? in 0|3) ;; *) exit 1 ;; esac
 }
 stage e-rfdn-x2 e-rfdn 2 "" "$@"
