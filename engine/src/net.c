@@ -8,6 +8,7 @@
  * computed the same way whatever the thread count.
  */
 #include <math.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,7 +123,7 @@ static void padded_dims(const rfdn_model *m, int w, int h, int *pw, int *ph)
 }
 
 typedef struct maps {
-    rfdn_fmap x, fea, bout, ta, tb, dcat, f, up;
+    rfdn_fmap x, fea, bout, ta, tb, tc, dcat, f, up;
     rfdn_fmap c1_, c3up, s; /* ESA, full size */
     float *c1, *v, *t1, *t2; /* ESA, reduced (dense) */
     size_t total;            /* floats */
@@ -142,6 +143,7 @@ static void make_maps(const rfdn_model *m, int w, int h, float *base, maps *M)
     MAP(bout, in->blocks * nf);
     MAP(ta, nf);
     MAP(tb, nf);
+    MAP(tc, nf);
     MAP(dcat, 4 * dc);
     MAP(f, nf);
     MAP(up, 3 * s2);
@@ -270,6 +272,175 @@ static void conv_group(const rfdn_exec *ex, const conv_step *st, int n)
     rows = (rows + 3) / 4 * 4;
     group_job j = {ex, st, n, h, rows};
     rfdn_pool_run(ex->pool, (h + rows - 1) / rows, group_task, &j);
+}
+
+/* A chain of convolutions swept down the map together, a few rows at a
+ * time, instead of each over the whole map before the next: a map is read
+ * back by the later steps while it is still in the caches.  Step s reads the
+ * maps of the steps dep[] (with a 3x3 convolution if its kernel is 3x3) and
+ * maps complete before the sweep, and runs `lead` rows ahead of the last
+ * step: four more rows for each 3x3 convolution on the way to it.
+ *
+ * The map is cut into one horizontal stripe per thread, swept downwards and
+ * upwards in turn, so that two stripes meet either at their first rows or
+ * at their last.  Where a step needs rows of a neighbouring stripe it waits
+ * for them (a stripe only advances what is ready; a thread with nothing
+ * ready advances another stripe or yields).  Each row is computed by one
+ * call of the kernel on the same input, as conv() would: the output does not
+ * depend on the number of stripes. */
+typedef struct sweep_step {
+    const rfdn_pconv *pc;
+    const rfdn_fmap *in, *out, *aux;
+    rfdn_epilogue ep;
+    int ndep, dep[4];
+} sweep_step;
+
+enum { SWEEP_MAX_STEPS = 12, SWEEP_MAX_STRIPES = 16, SWEEP_CHUNK = 8, SWEEP_MIN_ROWS = 16 };
+
+typedef struct sweep_stripe {
+    int y0, y1; /* y0 a multiple of 4 */
+    bool up;    /* swept from y1 upwards */
+    int e;      /* chunks swept (by the thread holding `busy`) */
+    atomic_bool busy;
+    atomic_bool complete;
+    atomic_int edge[SWEEP_MAX_STEPS]; /* rows done: [y0, edge) down, [edge, y1) up */
+} sweep_stripe;
+
+typedef struct sweep_job {
+    const rfdn_exec *ex;
+    const sweep_step *st;
+    int n, h, ns;
+    int lead[SWEEP_MAX_STEPS];
+    sweep_stripe sp[SWEEP_MAX_STRIPES];
+} sweep_job;
+
+static int align4_down(int y)
+{
+    return y & ~3;
+}
+
+/* Whether rows [a, b) of step d's map are done (rows outside the map are
+ * its zero halo). */
+static bool sweep_rows_done(sweep_job *j, int d, int a, int b)
+{
+    a = a < 0 ? 0 : a;
+    b = b > j->h ? j->h : b;
+    for (int i = 0; i < j->ns && a < b; i++) {
+        const sweep_stripe *p = &j->sp[i];
+        if (p->y1 <= a || p->y0 >= b)
+            continue;
+        const int edge = atomic_load_explicit(&p->edge[d], memory_order_acquire);
+        if (p->up ? edge > (a > p->y0 ? a : p->y0) : edge < (b < p->y1 ? b : p->y1))
+            return false;
+    }
+    return true;
+}
+
+/* Whether step s may compute rows [a, b) now. */
+static bool sweep_ready(sweep_job *j, int s, int a, int b)
+{
+    const sweep_step *st = &j->st[s];
+    const bool k3 = st->pc->cv->k == 3;
+    for (int k = 0; k < st->ndep; k++) /* a 3x3 band from row y reads rows y-1 .. y+4 */
+        if (!sweep_rows_done(j, st->dep[k], k3 ? a - 1 : a, k3 ? ((b + 3) & ~3) + 1 : b))
+            return false;
+    return true;
+}
+
+/* One chunk of stripe i: each step as far as its target allows and its
+ * inputs are ready.  Returns whether anything was computed. */
+static bool sweep_chunk(sweep_job *j, int i)
+{
+    sweep_stripe *p = &j->sp[i];
+    const int e = (p->e + 1) * SWEEP_CHUNK;
+    bool any = false, all = true, complete = true;
+    for (int s = 0; s < j->n; s++) {
+        const sweep_step *st = &j->st[s];
+        const int edge = atomic_load_explicit(&p->edge[s], memory_order_relaxed);
+        int a, b;
+        if (!p->up) {
+            const int target = p->y0 + e + j->lead[s];
+            a = edge;
+            b = target < p->y1 ? target : p->y1;
+            while (b > a && !sweep_ready(j, s, a, b))
+                b = align4_down(b - 1) > a ? align4_down(b - 1) : a;
+            all &= b == (target < p->y1 ? target : p->y1);
+            complete &= b == p->y1;
+        } else {
+            const int target = align4_down(p->y1 - e - j->lead[s]);
+            a = target > p->y0 ? target : p->y0;
+            b = edge;
+            const int want = a;
+            while (a < b && !sweep_ready(j, s, a, b))
+                a = align4_down(a) + 4 < b ? align4_down(a) + 4 : b;
+            all &= a == want;
+            complete &= a == p->y0;
+        }
+        if (a < b) {
+            j->ex->k->conv_rows(st->pc, st->in, st->out, a, b, st->ep, st->aux);
+            atomic_store_explicit(&p->edge[s], p->up ? a : b, memory_order_release);
+            any = true;
+        }
+    }
+    if (all)
+        p->e++;
+    if (complete)
+        atomic_store_explicit(&p->complete, true, memory_order_release);
+    return any;
+}
+
+static void sweep_task(void *arg, int me)
+{
+    sweep_job *j = arg;
+    for (;;) {
+        bool any = false, left = false;
+        for (int k = 0; k < j->ns && !any; k++) {
+            const int i = (me + k) % j->ns;
+            sweep_stripe *p = &j->sp[i];
+            if (atomic_load_explicit(&p->complete, memory_order_acquire))
+                continue;
+            left = true;
+            if (atomic_exchange_explicit(&p->busy, true, memory_order_acquire))
+                continue;
+            any = sweep_chunk(j, i);
+            atomic_store_explicit(&p->busy, false, memory_order_release);
+        }
+        if (!left || stopped(j->ex))
+            return;
+        if (!any)
+            sched_yield();
+    }
+}
+
+static void conv_sweep(const rfdn_exec *ex, const sweep_step *st, int n)
+{
+    const int h = st[0].out->h, t = rfdn_pool_threads(ex->pool);
+    sweep_job job = {.ex = ex, .st = st, .n = n, .h = h}, *j = &job; /* ~1.5 KB */
+    for (int s = n - 1; s >= 0; s--)
+        for (int c = s + 1; c < n; c++)
+            for (int d = 0; d < st[c].ndep; d++)
+                if (st[c].dep[d] == s) {
+                    const int l = j->lead[c] + (st[c].pc->cv->k == 3 ? 4 : 0);
+                    j->lead[s] = l > j->lead[s] ? l : j->lead[s];
+                }
+    int ns = h / SWEEP_MIN_ROWS;
+    ns = ns > t ? t : ns < 1 ? 1 : ns;
+    ns = ns > SWEEP_MAX_STRIPES ? SWEEP_MAX_STRIPES : ns;
+    j->ns = ns;
+    for (int i = 0; i < ns; i++) {
+        sweep_stripe *p = &j->sp[i];
+        p->y0 = align4_down((int)((int64_t)h * i / ns));
+        p->y1 = i + 1 < ns ? align4_down((int)((int64_t)h * (i + 1) / ns)) : h;
+        p->up = i % 2;
+        atomic_init(&p->busy, false);
+        atomic_init(&p->complete, false);
+        for (int s = 0; s < n; s++)
+            atomic_init(&p->edge[s], p->up ? p->y1 : p->y0);
+    }
+    if (ns == 1)
+        sweep_task(j, 0);
+    else
+        rfdn_pool_run(ex->pool, ns, sweep_task, j);
 }
 
 typedef struct rows_job {
@@ -549,31 +720,20 @@ static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
     const rfdn_fmap d4 = rfdn_fmap_slice(&M->dcat, 3 * dc, dc);
     const rfdn_fmap *r1 = &M->ta, *r2 = &M->tb;
 
-    /* four groups: a 3x3 convolution needs its input's rows above and below
-     * the chunk, so it starts a group; the 1x1 convolutions join the group
-     * whose rows they read */
     const bool has_esa = ex->m->info.attention == RFDN_ATTENTION_ESA;
-    const conv_step g1[] = {
-        {blk_pc(ex, bi, BLK_C1_D), x, &d1, NULL, RFDN_EP_LRELU},
-        {blk_pc(ex, bi, BLK_C1_R), x, r1, x, RFDN_EP_ADD_LRELU},
-        {blk_pc(ex, bi, BLK_C2_D), r1, &d2, NULL, RFDN_EP_LRELU},
+    const rfdn_fmap *r3 = &M->tc;
+    const sweep_step sw[] = {
+        {blk_pc(ex, bi, BLK_C1_D), x, &d1, NULL, RFDN_EP_LRELU, 0, {0}},
+        {blk_pc(ex, bi, BLK_C1_R), x, r1, x, RFDN_EP_ADD_LRELU, 0, {0}},
+        {blk_pc(ex, bi, BLK_C2_D), r1, &d2, NULL, RFDN_EP_LRELU, 1, {1}},
+        {blk_pc(ex, bi, BLK_C2_R), r1, r2, r1, RFDN_EP_ADD_LRELU, 1, {1}},
+        {blk_pc(ex, bi, BLK_C3_D), r2, &d3, NULL, RFDN_EP_LRELU, 1, {3}},
+        {blk_pc(ex, bi, BLK_C3_R), r2, r3, r2, RFDN_EP_ADD_LRELU, 1, {3}},
+        {blk_pc(ex, bi, BLK_C4), r3, &d4, NULL, RFDN_EP_LRELU, 1, {5}},
+        {blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, NULL, RFDN_EP_NONE, 4, {0, 2, 4, 6}},
+        {blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, NULL, RFDN_EP_NONE, 1, {7}}, /* ESA's conv1 */
     };
-    const conv_step g2[] = {
-        {blk_pc(ex, bi, BLK_C2_R), r1, r2, r1, RFDN_EP_ADD_LRELU},
-        {blk_pc(ex, bi, BLK_C3_D), r2, &d3, NULL, RFDN_EP_LRELU},
-    };
-    const conv_step g3[] = {
-        {blk_pc(ex, bi, BLK_C3_R), r2, r1, r2, RFDN_EP_ADD_LRELU}, /* r3 in r1 */
-    };
-    const conv_step g4[] = {
-        {blk_pc(ex, bi, BLK_C4), r1, &d4, NULL, RFDN_EP_LRELU},
-        {blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, NULL, RFDN_EP_NONE},
-        {blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, NULL, RFDN_EP_NONE}, /* ESA's conv1 */
-    };
-    conv_group(ex, g1, 3);
-    conv_group(ex, g2, 2);
-    conv_group(ex, g3, 1);
-    conv_group(ex, g4, has_esa ? 3 : 2);
+    conv_sweep(ex, sw, has_esa ? 9 : 8);
     if (has_esa)
         esa(ex, bi, M, out, reg); /* E-RFDN has no block residual in MODELS.md */
     else
@@ -649,7 +809,7 @@ rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0,
     padded_dims(m, w0, h0, &w, &h);
     maps M;
     make_maps(m, w, h, S, &M);
-    const rfdn_fmap *all[] = {&M.x, &M.fea, &M.bout, &M.ta, &M.tb, &M.dcat, &M.f, &M.up};
+    const rfdn_fmap *all[] = {&M.x, &M.fea, &M.bout, &M.ta, &M.tb, &M.tc, &M.dcat, &M.f, &M.up};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         zero_halo(all[i]);
     if (info->attention == RFDN_ATTENTION_ESA) {
