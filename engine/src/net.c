@@ -2,10 +2,10 @@
 /*
  * The RFDN / E-RFDN forward pass, step by step as docs/MODELS.md (and
  * tools/reference.py) define it, on feature maps with zero halos.  The
- * convolutions that carry the work run through the selected kernels, split
- * into row ranges over the thread pool; the small ESA maps and the
- * per-channel statistics of CCA run in portable C.  Every output element is
- * computed the same way whatever the thread count.
+ * convolutions run through the selected kernels, split into row ranges
+ * over the thread pool; ESA's max-pool and resize and the per-channel
+ * statistics of CCA run in portable C.  Every output element is computed the
+ * same way whatever the thread count.
  */
 #include <math.h>
 #include <sched.h>
@@ -16,14 +16,15 @@
 
 /* Convolutions packed per exec: fea, then per block BLK_CONVS, then c0, lr, up. */
 enum { BLK_C1_D, BLK_C1_R, BLK_C2_D, BLK_C2_R, BLK_C3_D, BLK_C3_R, BLK_C4, BLK_C5,
-       BLK_ESA1, BLK_ESA_F, BLK_ESA4, BLK_ESA2, BLK_CONVS };
+       BLK_ESA1, BLK_ESA_F, BLK_ESA4, BLK_ESA2, BLK_ESA_MAX, BLK_ESA3, BLK_ESA3B, BLK_CONVS };
 
 static const rfdn_conv *block_conv(const rfdn_block *b, int i)
 {
     const rfdn_conv *v[BLK_CONVS] = {&b->c1_d,     &b->c1_r,       &b->c2_d, &b->c2_r,
                                      &b->c3_d,     &b->c3_r,       &b->c4,   &b->c5,
                                      &b->esa_conv1, &b->esa_conv_f, &b->esa_conv4,
-                                     NULL /* BLK_ESA2: see rfdn_exec_init */};
+                                     NULL /* BLK_ESA2: see rfdn_exec_init */,
+                                     &b->esa_conv_max, &b->esa_conv3, &b->esa_conv3_};
     return v[i];
 }
 
@@ -125,7 +126,8 @@ static void padded_dims(const rfdn_model *m, int w, int h, int *pw, int *ph)
 typedef struct maps {
     rfdn_fmap x, fea, bout, ta, tb, tc, dcat, f, up;
     rfdn_fmap c1_, c3up, s; /* ESA, full size */
-    float *c1, *v, *t1, *t2; /* ESA, reduced (dense) */
+    float *c1;                 /* ESA, after conv2 (dense) */
+    rfdn_fmap v, t1, t2;       /* ESA, after the max-pool */
     size_t total;            /* floats */
 } maps;
 
@@ -155,10 +157,14 @@ static void make_maps(const rfdn_model *m, int w, int h, float *base, maps *M)
         MAP(s, fc);
 #define DENSE(field, n) (M->field = base ? base + off : NULL, off += (n))
         DENSE(c1, (size_t)fc * wc * hc);
-        DENSE(v, (size_t)fc * wp * hp);
-        DENSE(t1, (size_t)fc * wp * hp);
-        DENSE(t2, (size_t)fc * wp * hp);
 #undef DENSE
+#define SMALL(field)                                                                         \
+    (M->field = rfdn_fmap_at(base ? base + off : NULL, fc, hp, wp),                         \
+     off += rfdn_fmap_floats(fc, hp, wp))
+        SMALL(v);
+        SMALL(t1);
+        SMALL(t2);
+#undef SMALL
     }
 #undef MAP
     M->total = off;
@@ -480,22 +486,39 @@ static void relu(float *x, size_t n)
         x[i] = x[i] < 0.0f ? 0.0f : x[i];
 }
 
-static void max_pool(const float *in, int iw, int ih, int c, int k, int s, float *out)
+static void relu_map(const rfdn_fmap *a)
 {
-    const int ow = (iw - k) / s + 1, oh = (ih - k) / s + 1;
-    for (int ch = 0; ch < c; ch++) {
-        const float *p = in + (size_t)ch * iw * ih;
-        float *o = out + (size_t)ch * ow * oh;
-        for (int y = 0; y < oh; y++)
-            for (int x = 0; x < ow; x++) {
+    for (int c = 0; c < a->c; c++)
+        for (int y = 0; y < a->h; y++)
+            relu(a->p + (size_t)c * a->cs + (ptrdiff_t)y * a->rs, (size_t)a->w);
+}
+
+/* max-pool 7, stride 3, of the dense (c, ih, iw) into the rows [y0, y1) of
+ * a map */
+typedef struct pool_job {
+    const float *in;
+    int iw, ih;
+    const rfdn_fmap *out;
+} pool_job;
+
+static void max_pool_rows(void *arg, int y0, int y1)
+{
+    const pool_job *j = arg;
+    const int k = 7, s = 3;
+    for (int ch = 0; ch < j->out->c; ch++) {
+        const float *p = j->in + (size_t)ch * j->iw * j->ih;
+        for (int y = y0; y < y1; y++) {
+            float *o = j->out->p + (size_t)ch * j->out->cs + (ptrdiff_t)y * j->out->rs;
+            for (int x = 0; x < j->out->w; x++) {
                 float v = -INFINITY;
                 for (int dy = 0; dy < k; dy++)
                     for (int dx = 0; dx < k; dx++) {
-                        float t = p[(size_t)(y * s + dy) * iw + x * s + dx];
+                        float t = p[(size_t)(y * s + dy) * j->iw + x * s + dx];
                         v = t > v ? t : v;
                     }
-                o[(size_t)y * ow + x] = v;
+                o[x] = v;
             }
+        }
     }
 }
 
@@ -508,8 +531,7 @@ static void max_pool(const float *in, int iw, int ih, int c, int k, int s, float
  * pooled grid (a multiple of 6 pixels), so pooled cell k of the whole image
  * is cell k - origin / 6 of the tile's. */
 typedef struct resize_job {
-    const float *in;
-    int iw, ih;
+    const rfdn_fmap *in;
     const rfdn_fmap *out;
     const rfdn_region *reg;
 } resize_job;
@@ -543,23 +565,31 @@ static void bilinear_axis(int x, int in_len, int out_len, int origin, int full_o
 static void resize_rows(void *arg, int y0, int y1)
 {
     const resize_job *j = arg;
-    const int iw = j->iw, ih = j->ih, ow = j->out->w, oh = j->out->h;
+    const rfdn_fmap *in = j->in, *out = j->out;
+    const int iw = in->w, ih = in->h, ow = out->w, oh = out->h;
     const rfdn_region *r = j->reg;
-    for (int y = y0; y < y1; y++) {
-        int ya, yb;
-        float ly;
-        bilinear_axis(y, ih, oh, r ? r->y : 0, r ? r->full_h : 0, ih, &ya, &yb, &ly);
-        const float hy = 1.0f - ly;
-        for (int x = 0; x < ow; x++) {
-            int xa, xb;
-            float lx;
-            bilinear_axis(x, iw, ow, r ? r->x : 0, r ? r->full_w : 0, iw, &xa, &xb, &lx);
-            const float hx = 1.0f - lx;
-            for (int c = 0; c < j->out->c; c++) {
-                const float *p = j->in + (size_t)c * iw * ih;
-                j->out->p[(size_t)c * j->out->cs + (ptrdiff_t)y * j->out->rs + x] =
-                    hy * (hx * p[(size_t)ya * iw + xa] + lx * p[(size_t)ya * iw + xb]) +
-                    ly * (hx * p[(size_t)yb * iw + xa] + lx * p[(size_t)yb * iw + xb]);
+    enum { XS = 256 }; /* columns per pass: their source columns and weights */
+    int xa[XS], xb[XS];
+    float lx[XS];
+    for (int x0 = 0; x0 < ow; x0 += XS) {
+        const int n = ow - x0 < XS ? ow - x0 : XS;
+        for (int i = 0; i < n; i++)
+            bilinear_axis(x0 + i, iw, ow, r ? r->x : 0, r ? r->full_w : 0, iw, &xa[i], &xb[i],
+                          &lx[i]);
+        for (int y = y0; y < y1; y++) {
+            int ya, yb;
+            float ly;
+            bilinear_axis(y, ih, oh, r ? r->y : 0, r ? r->full_h : 0, ih, &ya, &yb, &ly);
+            const float hy = 1.0f - ly;
+            for (int c = 0; c < out->c; c++) {
+                const float *pa = in->p + (size_t)c * in->cs + (ptrdiff_t)ya * in->rs;
+                const float *pb = in->p + (size_t)c * in->cs + (ptrdiff_t)yb * in->rs;
+                float *o = out->p + (size_t)c * out->cs + (ptrdiff_t)y * out->rs + x0;
+                for (int i = 0; i < n; i++) {
+                    const float hx = 1.0f - lx[i];
+                    o[i] = hy * (hx * pa[xa[i]] + lx[i] * pa[xb[i]]) +
+                           ly * (hx * pb[xa[i]] + lx[i] * pb[xb[i]]);
+                }
             }
         }
     }
@@ -606,13 +636,12 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
                 const rfdn_region *reg)
 {
     const rfdn_block *b = &ex->m->block[bi];
-    const int fc = b->esa_conv1.cout, w = M->f.w, h = M->f.h;
+    const int w = M->f.w, h = M->f.h;
     int wc, hc, wp, hp;
     esa_dims(w, h, &wc, &hc, &wp, &hp);
-    const size_t small = (size_t)fc * wp * hp;
 
-    /* conv1 (f -> c1_) ran with the block's last group */
-    if (stopped(ex)) /* the serial steps below: skip them once cancelled */
+    /* conv1 (f -> c1_) ran in the block's sweep */
+    if (stopped(ex))
         return;
     /* the stride-2 convolution of the full-size map: in parallel */
     const rfdn_pconv *c2 = blk_pc(ex, bi, BLK_ESA2);
@@ -628,14 +657,17 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
     }
     if (stopped(ex))
         return;
-    max_pool(M->c1, wc, hc, fc, 7, 3, M->v);
-    const size_t sp = (size_t)wp * hp;
-    rfdn_conv2d_ref(&b->esa_conv_max, M->v, wp, hp, wp, sp, M->t1);
-    relu(M->t1, small);
-    rfdn_conv2d_ref(&b->esa_conv3, M->t1, wp, hp, wp, sp, M->t2);
-    relu(M->t2, small);
-    rfdn_conv2d_ref(&b->esa_conv3_, M->t2, wp, hp, wp, sp, M->t1);
-    resize_job rj = {M->t1, wp, hp, &M->c3up, reg};
+    pool_job pj = {M->c1, wc, hc, &M->v};
+    par_rows(ex, hp, max_pool_rows, &pj);
+    /* the three small convolutions through the kernels, as the others */
+    conv(ex, blk_pc(ex, bi, BLK_ESA_MAX), &M->v, &M->t1, RFDN_EP_NONE, NULL);
+    relu_map(&M->t1);
+    conv(ex, blk_pc(ex, bi, BLK_ESA3), &M->t1, &M->t2, RFDN_EP_NONE, NULL);
+    relu_map(&M->t2);
+    conv(ex, blk_pc(ex, bi, BLK_ESA3B), &M->t2, &M->t1, RFDN_EP_NONE, NULL);
+    if (stopped(ex))
+        return;
+    resize_job rj = {&M->t1, &M->c3up, reg};
     par_rows(ex, h, resize_rows, &rj);
     const conv_step g[] = {
         {blk_pc(ex, bi, BLK_ESA_F), &M->c1_, &M->s, &M->c3up, RFDN_EP_ADD},
@@ -816,6 +848,9 @@ rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0,
         zero_halo(&M.c1_);
         zero_halo(&M.c3up);
         zero_halo(&M.s);
+        zero_halo(&M.v);
+        zero_halo(&M.t1);
+        zero_halo(&M.t2);
     }
 
     io_job io = {ex, in, out, w0, h0, &M};
