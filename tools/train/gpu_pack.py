@@ -22,8 +22,8 @@ import numpy as np
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-SHARED = os.environ.get("RFDN_SHARED_DIR", os.path.join(ROOT, "..", "shared"))
+sys.path.insert(0, HERE)
+from train import ROOT, SHARED, is_image  # noqa: E402
 
 
 def convert(job):
@@ -51,7 +51,7 @@ def main():
         base = os.path.join(SHARED, top)
         for dp, _, files in os.walk(base):
             for f in sorted(files):
-                if f.lower().endswith((".png", ".jpg", ".jpeg", ".bmp")):
+                if is_image(f):
                     src = os.path.join(dp, f)
                     jobs.append((src, os.path.relpath(src, SHARED)))
     with multiprocessing.Pool(os.cpu_count()) as pool:

@@ -13,10 +13,12 @@
 # (ckpt.pt + log.tsv, for models/checkpoints/<run>/), then CPU training
 # continues from them with schedule.sh.
 #
-# Stages: e-rfdn-x2 resumes from its committed checkpoint; rfdn-x2 starts from
-# scratch; e-rfdn-x4 and e-rfdn-x3 start from e-rfdn-x2's checkpoint as it is
-# now; when e-rfdn-x2 reaches its step target with more than 2 minutes left,
-# rfdn-x4 and rfdn-x3 start from rfdn-x2's checkpoint as it is then.
+# Stages, the six of schedule.sh side by side: a stage with a committed
+# checkpoint in models/checkpoints resumes from it (one that reached its step
+# target is left out); an x3 or x4 stage without one starts from the x2
+# checkpoint of its architecture as it is now (the paper's schedule, with the
+# x2 body not necessarily finished), or waits while there is none; an x2
+# stage without one starts from scratch.
 set -u
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-python3}
@@ -44,33 +46,45 @@ end=$((start + secs))
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null
 $PY -c "
 import sys; sys.path.insert(0, 'tools/train'); import train, os
-d = [os.path.join('$DATA', 'datasets', 'train', x) for x in ('T91', 'BSD200', 'SunHays80', 'Photos')]
-print('LR cache:', train.prepare_cache(d, (2, 3, 4), 'cache/train', os.cpu_count()), 'pairs')
+print('LR cache:', train.prepare_cache(train.train_dirs('$DATA'), (2, 3, 4), 'cache/train', os.cpu_count()), 'pairs')
 " || exit 2
 echo "cache ready after $(( $(date +%s) - start )) s"
 
 mkdir -p "$W"
-cp -a models/checkpoints/e-rfdn-x2 "$W"/
-cp "$W/e-rfdn-x2/ckpt.pt" "$W/init-e-rfdn-x2.pt"
-common="--device $DEV --threads 2 --steps ${RFDN_TRAIN_STEPS:-30000} --halve-every ${RFDN_TRAIN_HALVE:-8000} --save-every 1000 --stop-at $end"
+STEPS=${RFDN_TRAIN_STEPS:-30000}
+common="--device $DEV --threads 2 --steps $STEPS --halve-every ${RFDN_TRAIN_HALVE:-8000} --save-every 1000 --stop-at $end"
 run() { # name [options]
     local name=$1
     shift
     $PY $T --run "$W/$name" "$@" $common > "$W/$name.out" 2>&1
     echo "$name: $(tail -n 1 "$W/$name.out")"
 }
-(
-    run e-rfdn-x2
-    if [ $((end - $(date +%s))) -gt 120 ] && [ -f "$W/rfdn-x2/ckpt.pt" ]; then
-        cp "$W/rfdn-x2/ckpt.pt" "$W/init-rfdn-x2.pt"
-        run rfdn-x4 --arch rfdn --scale 4 --init-from "$W/init-rfdn-x2.pt" &
-        run rfdn-x3 --arch rfdn --scale 3 --init-from "$W/init-rfdn-x2.pt" &
-        wait
+step_of() { # checkpoint
+    $PY -c "import sys, torch; print(torch.load(sys.argv[1], map_location='cpu', weights_only=False)['step'])" "$1"
+}
+CK=models/checkpoints
+for name in e-rfdn-x2 rfdn-x2 e-rfdn-x4 e-rfdn-x3 rfdn-x4 rfdn-x3; do
+    arch=${name%-x*} scale=${name##*-x}
+    if [ -f "$CK/$name/ckpt.pt" ]; then
+        step=$(step_of "$CK/$name/ckpt.pt") || exit 2
+        if [ "$step" -ge "$STEPS" ]; then
+            echo "$name: finished ($step steps)"
+            continue
+        fi
+        cp -a "$CK/$name" "$W"/
+        echo "$name: resumes at step $step"
+        run "$name" --arch "$arch" --scale "$scale" &
+    elif [ "$scale" = 2 ]; then
+        echo "$name: from scratch"
+        run "$name" --arch "$arch" --scale "$scale" &
+    elif [ -f "$CK/$arch-x2/ckpt.pt" ]; then
+        [ -f "$W/init-$arch-x2.pt" ] || cp "$CK/$arch-x2/ckpt.pt" "$W/init-$arch-x2.pt"
+        echo "$name: from $arch-x2 at step $(step_of "$W/init-$arch-x2.pt")"
+        run "$name" --arch "$arch" --scale "$scale" --init-from "$W/init-$arch-x2.pt" &
+    else
+        echo "$name: waits for $arch-x2"
     fi
-) &
-run rfdn-x2 --arch rfdn --scale 2 &
-run e-rfdn-x4 --arch e-rfdn --scale 4 --init-from "$W/init-e-rfdn-x2.pt" &
-run e-rfdn-x3 --arch e-rfdn --scale 3 --init-from "$W/init-e-rfdn-x2.pt" &
+done
 
 # every run stops by itself at $end (after its step); a stuck one is stopped
 # with SIGTERM (train.py saves on it) 60 s later

@@ -51,6 +51,14 @@ def load_rgb(path):
         return np.array(im.convert("RGB"))
 
 
+# the training sets under datasets/train (never the evaluation sets)
+TRAIN_SETS = ("T91", "BSD200", "SunHays80", "Photos")
+
+
+def train_dirs(shared=SHARED):
+    return [os.path.join(shared, "datasets", "train", d) for d in TRAIN_SETS]
+
+
 def is_image(name):
     # .webp: the lossless copies tools/train/gpu_pack.py makes of the PNGs
     return name.lower().endswith((".png", ".jpg", ".jpeg", ".bmp", ".webp"))
@@ -244,9 +252,7 @@ def main(argv):
     ap.add_argument("--halve-every", type=int, default=40000)
     ap.add_argument("--loss", choices=["l1", "l2"], default="l1")
     ap.add_argument("--init-from", help="start from this project checkpoint")
-    ap.add_argument("--data", nargs="*",
-                    default=[os.path.join(SHARED, "datasets", "train", d)
-                             for d in ("T91", "BSD200", "SunHays80", "Photos")])
+    ap.add_argument("--data", nargs="*", default=train_dirs())
     ap.add_argument("--cache", default=os.path.join(ROOT, "cache", "train"))
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
