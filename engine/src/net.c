@@ -868,9 +868,12 @@ rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0,
     }
 
     const int nb = info->blocks * BLK_CONVS;
-    conv(ex, &ex->pc[nb + 1], &M.bout, &M.f, RFDN_EP_LRELU, NULL);   /* c.0 */
-    conv(ex, &ex->pc[nb + 2], &M.f, &M.ta, RFDN_EP_ADD, &M.fea);     /* LR_conv + fea */
-    conv(ex, &ex->pc[nb + 3], &M.ta, &M.up, RFDN_EP_NONE, NULL);     /* upsampler */
+    const sweep_step tail[] = {
+        {&ex->pc[nb + 1], &M.bout, &M.f, NULL, RFDN_EP_LRELU, 0, {0}}, /* c.0 */
+        {&ex->pc[nb + 2], &M.f, &M.ta, &M.fea, RFDN_EP_ADD, 1, {0}},   /* LR_conv + fea */
+        {&ex->pc[nb + 3], &M.ta, &M.up, NULL, RFDN_EP_NONE, 1, {1}},   /* upsampler */
+    };
+    conv_sweep(ex, tail, 3);
     par_rows(ex, h0, shuffle_rows, &io);
     if (stopped(ex))
         return RFDN_CANCELLED;
