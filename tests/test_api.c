@@ -454,6 +454,54 @@ static void test_threads(void)
     test_threads_at(240, 200, 3, 2); /* tiles from a third of the memory needed */
 }
 
+/* rfdn.h: a caller with 1 MiB of free stack is enough (the calling thread
+ * runs Winograd tiles, which live on the stack), with 1 and 2 threads. */
+typedef struct stack_run {
+    int threads;
+    rfdn_status st;
+} stack_run;
+
+static void *small_stack_upscale(void *arg)
+{
+    stack_run *sr = arg;
+    const int w = 48, h = 40;
+    rfdn_image in = make_image(w, h, 3, RFDN_SAMPLE_U8, 0);
+    rfdn_image out = make_image(w * S_, h * S_, 3, RFDN_SAMPLE_U8, 0);
+    uint64_t r = 99;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int c = 0; c < 3; c++)
+                put(&in, x, y, c, rnd(&r));
+    rfdn_settings st;
+    rfdn_settings_default(&st);
+    st.threads = sr->threads;
+    rfdn_context *ctx;
+    sr->st = rfdn_context_create(model, &st, &ctx);
+    if (sr->st == RFDN_OK) {
+        sr->st = rfdn_upscale(ctx, &in, &out);
+        rfdn_context_free(ctx);
+    }
+    free(in.data);
+    free(out.data);
+    return NULL;
+}
+
+static void test_small_stack(void)
+{
+    for (int t = 1; t <= 2; t++) {
+        stack_run sr = {t, RFDN_ERROR_INVALID_ARGUMENT};
+        pthread_attr_t attr;
+        pthread_t th;
+        CHECK(!pthread_attr_init(&attr) && !pthread_attr_setstacksize(&attr, 1u << 20),
+              "stack size attribute");
+        CHECK(!pthread_create(&th, &attr, small_stack_upscale, &sr), "thread");
+        pthread_join(th, NULL);
+        pthread_attr_destroy(&attr);
+        CHECK(sr.st == RFDN_OK, "%d thread(s) from a caller with a 1 MiB stack: %s", t,
+              rfdn_status_string(sr.st));
+    }
+}
+
 static void test_alloc_failures(void)
 {
     rfdn_image in = make_image(12, 10, 4, RFDN_SAMPLE_U8, 0);
@@ -569,6 +617,7 @@ int main(int argc, char **argv)
         test_errors();
         test_hidden_colour();
         test_tile_callback();
+        test_small_stack();
     }
     test_progress_cancel();
     test_threads();

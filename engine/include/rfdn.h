@@ -244,8 +244,12 @@ RFDN_API size_t rfdn_context_memory_needed(const rfdn_context *ctx, int in_width
  * and have the same number of channels; its sample format may differ.  The
  * buffers must not overlap.  Gray is upscaled through the RGB network and
  * returned gray.  On failure or cancellation `out` holds unspecified pixels.
- * Thread that owns the context (one run at a time).
+ * Thread that owns the context (one run at a time).  The calling thread runs
+ * part of the work itself and needs 1 MiB of free stack (the engine's own
+ * worker threads get RFDN_WORKER_STACK).
  */
+#define RFDN_WORKER_STACK (4u << 20) /* bytes of stack of each worker thread */
+
 RFDN_API rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in,
                                   const rfdn_image *out);
 

@@ -69,11 +69,18 @@ rfdn_pool *rfdn_pool_create(int threads)
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->done, NULL);
     atomic_init(&p->next, 0);
+    /* the kernels keep their Winograd tiles on the stack (under 1 MiB): a
+     * stack size of our own, not the system's default (128 KiB on musl) */
+    pthread_attr_t attr;
+    const bool attr_init = !pthread_attr_init(&attr);
+    const bool attr_ok = attr_init && !pthread_attr_setstacksize(&attr, RFDN_WORKER_STACK);
     for (int i = 0; i < threads - 1; i++) {
-        if (pthread_create(&p->th[i], NULL, worker, p))
+        if (pthread_create(&p->th[i], attr_ok ? &attr : NULL, worker, p))
             break; /* run with the threads we got */
         p->nthreads++;
     }
+    if (attr_init)
+        pthread_attr_destroy(&attr);
     return p;
 }
 

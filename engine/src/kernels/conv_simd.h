@@ -522,6 +522,10 @@ static ALWAYS_INLINE void wino4_out(const rfdn_pconv *pc, const float *mb, const
 static void wino4_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out, int y0,
                        int y1, rfdn_epilogue ep, const rfdn_fmap *aux)
 {
+    /* rfdn.h promises that a caller with 1 MiB of free stack is enough */
+    _Static_assert(2 * 36 * RFDN_WINO_MAX_C * WT4 * sizeof(float) <= 768 * 1024 &&
+                       2 * 16 * RFDN_WINO_MAX_C * WT * sizeof(float) <= 768 * 1024,
+                   "Winograd tiles on the stack");
     float vb[36 * RFDN_WINO_MAX_C * WT4] __attribute__((aligned(64)));
     float mb[36 * RFDN_WINO_MAX_C * WT4] __attribute__((aligned(64)));
     const int cin = in->c, cout = out->c, w = out->w, h = out->h;
