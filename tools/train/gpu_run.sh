@@ -91,7 +91,7 @@ done
 while [ -n "$(jobs -r)" ] && [ "$(date +%s)" -lt $((end + 60)) ]; do
     sleep 2
 done
-pkill -TERM -f "$T" && sleep 15
+pkill -TERM -f "$T --run $W/" && sleep 15
 for d in "$W"/*/; do
     name=$(basename "$d")
     [ -f "$d/ckpt.pt" ] && tar -C "$W" -cf "$OUT/$name.tar" "$name/ckpt.pt" "$name/log.tsv"
