@@ -701,6 +701,36 @@ static void scale_rows(void *arg, int y0, int y1)
         }
 }
 
+/* stat[c] = mean + standard deviation of channel c of f, in double, in a
+ * fixed order (one channel per task: the same sums whatever the threads) */
+typedef struct stat_job {
+    const rfdn_exec *ex;
+    const rfdn_fmap *f;
+    float *stat;
+} stat_job;
+
+static void stat_task(void *arg, int c)
+{
+    const stat_job *j = arg;
+    const rfdn_fmap *f = j->f;
+    if (stopped(j->ex))
+        return;
+    const double P = (double)f->w * f->h;
+    double sum = 0, sq = 0;
+    for (int y = 0; y < f->h; y++) {
+        const float *r = f->p + (size_t)c * f->cs + (ptrdiff_t)y * f->rs;
+        for (int i = 0; i < f->w; i++)
+            sum += r[i];
+    }
+    const double mean = sum / P;
+    for (int y = 0; y < f->h; y++) {
+        const float *r = f->p + (size_t)c * f->cs + (ptrdiff_t)y * f->rs;
+        for (int i = 0; i < f->w; i++)
+            sq += (r[i] - mean) * (r[i] - mean);
+    }
+    j->stat[c] = (float)(mean + sqrt(sq / P));
+}
+
 /* out = f * sigmoid(du2(relu(du0(mean + std)))) (+ x), statistics per
  * channel in double precision, in a fixed order. */
 static void cca(const rfdn_exec *ex, int bi, const rfdn_fmap *f, const rfdn_fmap *x,
@@ -708,29 +738,15 @@ static void cca(const rfdn_exec *ex, int bi, const rfdn_fmap *f, const rfdn_fmap
 {
     const rfdn_block *b = &ex->m->block[bi];
     const int nf = b->cca_du0.cin, nr = b->cca_du0.cout;
-    const double P = (double)f->w * f->h;
     float stat[2 * 256 + 64] = {0}, *hid = stat + nf, *g = hid + nr;
     if (reg && reg->cca_gain) {
         memcpy(g, reg->cca_gain + (size_t)bi * nf, sizeof(float) * (size_t)nf);
         goto apply;
     }
-    for (int c = 0; c < nf; c++) {
-        if (stopped(ex))
-            return;
-        double sum = 0, sq = 0;
-        for (int y = 0; y < f->h; y++) {
-            const float *r = f->p + (size_t)c * f->cs + (ptrdiff_t)y * f->rs;
-            for (int i = 0; i < f->w; i++)
-                sum += r[i];
-        }
-        const double mean = sum / P;
-        for (int y = 0; y < f->h; y++) {
-            const float *r = f->p + (size_t)c * f->cs + (ptrdiff_t)y * f->rs;
-            for (int i = 0; i < f->w; i++)
-                sq += (r[i] - mean) * (r[i] - mean);
-        }
-        stat[c] = (float)(mean + sqrt(sq / P));
-    }
+    stat_job sj = {ex, f, stat};
+    rfdn_pool_run(ex->pool, nf, stat_task, &sj); /* a channel per task */
+    if (stopped(ex))
+        return;
     rfdn_conv2d_ref(&b->cca_du0, stat, 1, 1, 1, 1, hid);
     relu(hid, (size_t)nr);
     rfdn_conv2d_ref(&b->cca_du2, hid, 1, 1, 1, 1, g);
