@@ -77,6 +77,17 @@ static rfdn_image make_image(int w, int h, int ch, rfdn_sample_format f, int pad
     return im;
 }
 
+/* An image of random samples (seeded: the same image every run). */
+static rfdn_image random_image(int w, int h, int ch, rfdn_sample_format f, uint64_t seed)
+{
+    rfdn_image im = make_image(w, h, ch, f, 0);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int c = 0; c < ch; c++)
+                put(&im, x, y, c, rnd(&seed));
+    return im;
+}
+
 static float clamp255(float v)
 {
     return v < 0 ? 0 : v > 255 ? 255 : v;
@@ -309,14 +320,9 @@ static void test_progress_cancel(void)
     rfdn_context *ctx;
     CHECK(rfdn_context_create(model, NULL, &ctx) == RFDN_OK, "context");
     const int w = 40, h = 30;
-    rfdn_image in = make_image(w, h, 4, RFDN_SAMPLE_U8, 0);
+    rfdn_image in = random_image(w, h, 4, RFDN_SAMPLE_U8, 99);
     rfdn_image out = make_image(w * S_, h * S_, 4, RFDN_SAMPLE_U8, 0);
     rfdn_image out2 = make_image(w * S_, h * S_, 4, RFDN_SAMPLE_U8, 0);
-    uint64_t r = 99;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            for (int c = 0; c < 4; c++)
-                put(&in, x, y, c, rnd(&r));
 
     prog p = {.monotonic = true};
     rfdn_context_set_progress(ctx, on_progress, &p);
@@ -409,12 +415,7 @@ static void test_hidden_colour(void)
  * on the threads either). */
 static void test_threads_at(int w, int h, int budget_div, int max_threads)
 {
-    rfdn_image in = make_image(w, h, 3, RFDN_SAMPLE_U16, 0);
-    uint64_t r = 4242;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            for (int c = 0; c < 3; c++)
-                put(&in, x, y, c, rnd(&r));
+    rfdn_image in = random_image(w, h, 3, RFDN_SAMPLE_U16, 4242);
     rfdn_image out[5];
     size_t budget = 0;
     for (int t = 1; t <= max_threads; t++) {
@@ -465,13 +466,8 @@ static void *small_stack_upscale(void *arg)
 {
     stack_run *sr = arg;
     const int w = 48, h = 40;
-    rfdn_image in = make_image(w, h, 3, RFDN_SAMPLE_U8, 0);
+    rfdn_image in = random_image(w, h, 3, RFDN_SAMPLE_U8, 99);
     rfdn_image out = make_image(w * S_, h * S_, 3, RFDN_SAMPLE_U8, 0);
-    uint64_t r = 99;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            for (int c = 0; c < 3; c++)
-                put(&in, x, y, c, rnd(&r));
     rfdn_settings st;
     rfdn_settings_default(&st);
     st.threads = sr->threads;
@@ -567,13 +563,8 @@ static void test_tile_callback(void)
     st.threads = 2;
     rfdn_context *ctx;
     CHECK(rfdn_context_create(model, &st, &ctx) == RFDN_OK, "context");
-    rfdn_image in = make_image(w, h, 3, RFDN_SAMPLE_U8, 0);
+    rfdn_image in = random_image(w, h, 3, RFDN_SAMPLE_U8, 5);
     rfdn_image out = make_image(w * S_, h * S_, 3, RFDN_SAMPLE_U8, 0);
-    uint64_t r = 5;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            for (int c = 0; c < 3; c++)
-                put(&in, x, y, c, rnd(&r));
     tile_log t = {.out = &out};
     pthread_mutex_init(&t.lock, NULL);
     t.snapshot = calloc((size_t)out.stride * out.height, 1);
