@@ -299,6 +299,7 @@ typedef struct sweep_step {
     const rfdn_fmap *in, *out, *aux;
     rfdn_epilogue ep;
     int ndep, dep[4];
+    int like; /* 1 + a step run just before whose lead this one takes, or 0 */
 } sweep_step;
 
 enum { SWEEP_MAX_STEPS = 12, SWEEP_MAX_STRIPES = 16, SWEEP_CHUNK = 8, SWEEP_MIN_ROWS = 16 };
@@ -429,6 +430,11 @@ static void conv_sweep(const rfdn_exec *ex, const sweep_step *st, int n)
                     const int l = j->lead[c] + (st[c].pc->cv->k == 3 ? 4 : 0);
                     j->lead[s] = l > j->lead[s] ? l : j->lead[s];
                 }
+    /* a 1x1 convolution that reads what the step before it wrote (or read)
+     * runs with it, while those rows are in the caches */
+    for (int s = 0; s < n; s++)
+        if (st[s].like && j->lead[st[s].like - 1] > j->lead[s])
+            j->lead[s] = j->lead[st[s].like - 1];
     int ns = h / SWEEP_MIN_ROWS;
     ns = ns > t ? t : ns < 1 ? 1 : ns;
     ns = ns > SWEEP_MAX_STRIPES ? SWEEP_MAX_STRIPES : ns;
@@ -771,15 +777,15 @@ static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
     const bool has_esa = ex->m->info.attention == RFDN_ATTENTION_ESA;
     const rfdn_fmap *r3 = &M->tc;
     const sweep_step sw[] = {
-        {blk_pc(ex, bi, BLK_C1_D), x, &d1, NULL, RFDN_EP_LRELU, 0, {0}},
-        {blk_pc(ex, bi, BLK_C1_R), x, r1, x, RFDN_EP_ADD_LRELU, 0, {0}},
-        {blk_pc(ex, bi, BLK_C2_D), r1, &d2, NULL, RFDN_EP_LRELU, 1, {1}},
-        {blk_pc(ex, bi, BLK_C2_R), r1, r2, r1, RFDN_EP_ADD_LRELU, 1, {1}},
-        {blk_pc(ex, bi, BLK_C3_D), r2, &d3, NULL, RFDN_EP_LRELU, 1, {3}},
-        {blk_pc(ex, bi, BLK_C3_R), r2, r3, r2, RFDN_EP_ADD_LRELU, 1, {3}},
-        {blk_pc(ex, bi, BLK_C4), r3, &d4, NULL, RFDN_EP_LRELU, 1, {5}},
-        {blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, NULL, RFDN_EP_NONE, 4, {0, 2, 4, 6}},
-        {blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, NULL, RFDN_EP_NONE, 1, {7}}, /* ESA's conv1 */
+        {blk_pc(ex, bi, BLK_C1_R), x, r1, x, RFDN_EP_ADD_LRELU, 0, {0}, 0},
+        {blk_pc(ex, bi, BLK_C1_D), x, &d1, NULL, RFDN_EP_LRELU, 0, {0}, 1},
+        {blk_pc(ex, bi, BLK_C2_D), r1, &d2, NULL, RFDN_EP_LRELU, 1, {0}, 1},
+        {blk_pc(ex, bi, BLK_C2_R), r1, r2, r1, RFDN_EP_ADD_LRELU, 1, {0}, 0},
+        {blk_pc(ex, bi, BLK_C3_D), r2, &d3, NULL, RFDN_EP_LRELU, 1, {3}, 4},
+        {blk_pc(ex, bi, BLK_C3_R), r2, r3, r2, RFDN_EP_ADD_LRELU, 1, {3}, 0},
+        {blk_pc(ex, bi, BLK_C4), r3, &d4, NULL, RFDN_EP_LRELU, 1, {5}, 0},
+        {blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, NULL, RFDN_EP_NONE, 4, {1, 2, 4, 6}, 0},
+        {blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, NULL, RFDN_EP_NONE, 1, {7}, 0}, /* ESA's conv1 */
     };
     conv_sweep(ex, sw, has_esa ? 9 : 8);
     if (has_esa)
@@ -885,9 +891,9 @@ rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0,
 
     const int nb = info->blocks * BLK_CONVS;
     const sweep_step tail[] = {
-        {&ex->pc[nb + 1], &M.bout, &M.f, NULL, RFDN_EP_LRELU, 0, {0}}, /* c.0 */
-        {&ex->pc[nb + 2], &M.f, &M.ta, &M.fea, RFDN_EP_ADD, 1, {0}},   /* LR_conv + fea */
-        {&ex->pc[nb + 3], &M.ta, &M.up, NULL, RFDN_EP_NONE, 1, {1}},   /* upsampler */
+        {&ex->pc[nb + 1], &M.bout, &M.f, NULL, RFDN_EP_LRELU, 0, {0}, 0}, /* c.0 */
+        {&ex->pc[nb + 2], &M.f, &M.ta, &M.fea, RFDN_EP_ADD, 1, {0}, 0}, /* LR_conv + fea */
+        {&ex->pc[nb + 3], &M.ta, &M.up, NULL, RFDN_EP_NONE, 1, {1}, 0}, /* upsampler */
     };
     conv_sweep(ex, tail, 3);
     par_rows(ex, h0, shuffle_rows, &io);
