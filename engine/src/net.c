@@ -651,10 +651,7 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
         return;
     /* the stride-2 convolution of the full-size map: in parallel */
     const rfdn_pconv *c2 = blk_pc(ex, bi, BLK_ESA2);
-    if (c2->w) { /* everywhere at stride 1 into s (free until conv_f) */
-        conv(ex, c2, &M->c1_, &M->s, RFDN_EP_NONE, NULL);
-        if (stopped(ex))
-            return;
+    if (c2->w) { /* ran in the sweep too, everywhere at stride 1 into s */
         subsample_job sj = {&M->s, M->c1, wc, hc};
         par_rows(ex, hc, subsample_rows, &sj);
     } else {
@@ -786,8 +783,10 @@ static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
         {blk_pc(ex, bi, BLK_C4), r3, &d4, NULL, RFDN_EP_LRELU, 1, {5}, 0},
         {blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, NULL, RFDN_EP_NONE, 4, {1, 2, 4, 6}, 0},
         {blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, NULL, RFDN_EP_NONE, 1, {7}, 0}, /* ESA's conv1 */
+        /* ESA's conv2 as a stride-1 convolution, where the kernels have it */
+        {blk_pc(ex, bi, BLK_ESA2), &M->c1_, &M->s, NULL, RFDN_EP_NONE, 1, {8}, 0},
     };
-    conv_sweep(ex, sw, has_esa ? 9 : 8);
+    conv_sweep(ex, sw, has_esa ? (blk_pc(ex, bi, BLK_ESA2)->w ? 10 : 9) : 8);
     if (has_esa)
         esa(ex, bi, M, out, reg); /* E-RFDN has no block residual in MODELS.md */
     else
