@@ -11,7 +11,7 @@ typedef __mmask16 M;
 #define NMAX RFDN_AVX512_NMAX
 #define NV 4
 /* Winograd F(4x4) products: 2 vectors of tiles x up to 12 output channels */
-#define NVP 2
+#define NVP 1
 #define NMAXP RFDN_AVX512_NMAXP
 #define V_SET1 _mm512_set1_ps
 #define V_LOAD _mm512_loadu_ps

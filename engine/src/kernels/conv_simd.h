@@ -93,10 +93,10 @@ static ALWAYS_INLINE void segment(const float *wb, const float *bias, const int 
 #pragma GCC unroll 1
         for (int t = 0; t < K * K; t++, wt += N) {
             const float *src = ib + toff[t];
-            if (K == 1) /* the next segment of this row */
+            if (K == 1) /* the same columns two rows down, into L2 */
 #pragma GCC unroll 8
-                for (int j = 0; j < NV; j++)
-                    __builtin_prefetch(src + NV * VL + j * VL);
+                for (int j = 0; j <= NV; j++)
+                    _mm_prefetch((const char *)(src + 2 * in->rs + j * VL), _MM_HINT_T1);
             V px[NV];
 #pragma GCC unroll 8
             for (int j = 0; j < NV; j++)
@@ -480,6 +480,12 @@ static ALWAYS_INLINE void wino4_out(const rfdn_pconv *pc, const float *mb, const
         const bool full = w - xo >= 4 * VL;
         for (int co = 0; co < cout; co++) {
             const V bias = V_SET1(pc->cv->b[co]);
+            /* the next row of tiles' output lines, for writing */
+            for (int r = py + 4; r < py + 8 && r < h; r++)
+                for (int k = 0; k <= 4 * VL; k += 16)
+                    __builtin_prefetch(out->p + (size_t)co * out->cs + (ptrdiff_t)r * out->rs +
+                                           xo + k,
+                                       1, 2);
             V s[4][6]; /* A^T m, per column of the tile */
             for (int l = 0; l < 6; l++) {
                 V m[6], y[4];
@@ -537,6 +543,14 @@ static void wino4_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fma
             for (int ci = 0; ci < cin; ci++) {
                 const float *rows[6];
                 tile_rows(in, ci, py, 6, h, rows);
+                /* the four rows the next row of tiles adds, into L2: the
+                 * map comes from the slower L3 at best */
+                for (int r = py + 5; r <= py + 8 && r <= h; r++) {
+                    const float *pr = in->p + (size_t)ci * in->cs + (ptrdiff_t)r * in->rs +
+                                      4 * t0 - 1;
+                    for (int k = 0; k <= 4 * WT4; k += 16)
+                        _mm_prefetch((const char *)(pr + k), _MM_HINT_T1);
+                }
                 for (int j = 0; j < NVP; j++) {
                     const int x = 4 * (t0 + j * VL) - 1;
                     V t[6][6];
