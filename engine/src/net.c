@@ -184,19 +184,33 @@ uint64_t rfdn_net_work_units(const rfdn_model *m)
     return (uint64_t)m->info.blocks + 2;
 }
 
-/* Zeroes the halo (and the row padding) of every channel of a map. */
-static void zero_halo(const rfdn_fmap *a)
+/* Zeroes the halo (and the row padding) of channel c of a map. */
+static void zero_halo_channel(const rfdn_fmap *a, int c)
 {
-    for (int c = 0; c < a->c; c++) {
-        float *p = a->p + (size_t)c * a->cs;
-        memset(p - a->rs - 1, 0, sizeof(float) * (size_t)a->rs);
-        memset(p + (ptrdiff_t)a->h * a->rs - 1, 0, sizeof(float) * (size_t)a->rs);
-        for (int y = 0; y < a->h; y++) {
-            float *r = p + (ptrdiff_t)y * a->rs;
-            r[-1] = 0.0f;
-            memset(r + a->w, 0, sizeof(float) * (size_t)(a->rs - 1 - a->w));
-        }
+    float *p = a->p + (size_t)c * a->cs;
+    memset(p - a->rs - 1, 0, sizeof(float) * (size_t)a->rs);
+    memset(p + (ptrdiff_t)a->h * a->rs - 1, 0, sizeof(float) * (size_t)a->rs);
+    for (int y = 0; y < a->h; y++) {
+        float *r = p + (ptrdiff_t)y * a->rs;
+        r[-1] = 0.0f;
+        memset(r + a->w, 0, sizeof(float) * (size_t)(a->rs - 1 - a->w));
     }
+}
+
+typedef struct halo_job {
+    const rfdn_fmap *const *maps;
+    int n;
+} halo_job;
+
+/* task i: the i-th channel counting through all the maps */
+static void halo_task(void *arg, int i)
+{
+    const halo_job *j = arg;
+    for (int m = 0; m < j->n; i -= j->maps[m++]->c)
+        if (i < j->maps[m]->c) {
+            zero_halo_channel(j->maps[m], i);
+            return;
+        }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -862,17 +876,15 @@ rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0,
     padded_dims(m, w0, h0, &w, &h);
     maps M;
     make_maps(m, w, h, S, &M);
-    const rfdn_fmap *all[] = {&M.x, &M.fea, &M.bout, &M.ta, &M.tb, &M.tc, &M.dcat, &M.f, &M.up};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        zero_halo(all[i]);
-    if (info->attention == RFDN_ATTENTION_ESA) {
-        zero_halo(&M.c1_);
-        zero_halo(&M.c3up);
-        zero_halo(&M.s);
-        zero_halo(&M.v);
-        zero_halo(&M.t1);
-        zero_halo(&M.t2);
-    }
+    const rfdn_fmap *all[] = {&M.x,   &M.fea,  &M.bout, &M.ta, &M.tb, &M.tc, &M.dcat,
+                              &M.f,   &M.up,   &M.c1_,  &M.c3up, &M.s, &M.v,  &M.t1,
+                              &M.t2};
+    /* the last six are ESA's */
+    halo_job hj = {all, info->attention == RFDN_ATTENTION_ESA ? 15 : 9};
+    int nch = 0;
+    for (int i = 0; i < hj.n; i++)
+        nch += all[i]->c;
+    rfdn_pool_run(ex->pool, nch, halo_task, &hj);
 
     io_job io = {ex, in, out, w0, h0, &M};
     par_rows(ex, h, input_rows, &io);

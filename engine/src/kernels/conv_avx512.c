@@ -10,7 +10,8 @@ typedef __mmask16 M;
 #define VL 16
 #define NMAX RFDN_AVX512_NMAX
 #define NV 4
-/* Winograd F(4x4) products: 2 vectors of tiles x up to 12 output channels */
+/* Winograd F(4x4) products: 1 vector of tiles x up to 12 output channels
+ * (two vectors: twice the tile buffers in L2, no faster) */
 #define NVP 1
 #define NMAXP RFDN_AVX512_NMAXP
 #define V_SET1 _mm512_set1_ps
