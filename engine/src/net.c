@@ -652,6 +652,30 @@ static void subsample_rows(void *arg, int y0, int y1)
 }
 
 /* out = f * sigmoid(conv4(up(c3) + conv_f(conv1(f)))) */
+/* ESA's last two convolutions of block bi as two sweep steps: conv_f (c1_
+ * -> s, plus the upsampled c3) and conv4's gate (out = f * sigmoid(conv4(s))).
+ * They run in the next sweep (the next block's or the tail's), ahead of the
+ * steps that read `out`, so the block's output is read back while in the
+ * caches instead of making two more passes over full maps.  The next sweep's
+ * own c5, ESA conv1 and conv2 overwrite f, c1_ and s only in rows whose
+ * gate is done: each of them depends, through its inputs, on `out` there. */
+static void esa_gate_steps(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out,
+                           sweep_step st[2], int first)
+{
+    st[0] = (sweep_step){blk_pc(ex, bi, BLK_ESA_F), &M->c1_, &M->s, &M->c3up, RFDN_EP_ADD,
+                         0, {0}, 0};
+    st[1] = (sweep_step){blk_pc(ex, bi, BLK_ESA4), &M->s, out, &M->f, RFDN_EP_SIGMOID_MUL,
+                         1, {first}, 0};
+}
+
+/* Whether ESA's gate runs in the next sweep (it cannot when the block adds
+ * its input after the attention). */
+static bool gate_deferred(const rfdn_model *m)
+{
+    return m->info.attention == RFDN_ATTENTION_ESA && !m->info.block_residual;
+}
+
+/* ESA of block bi up to its gate, and the gate too unless it is deferred */
 static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out,
                 const rfdn_region *reg)
 {
@@ -686,6 +710,8 @@ static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out
         return;
     resize_job rj = {&M->t1, &M->c3up, reg};
     par_rows(ex, h, resize_rows, &rj);
+    if (gate_deferred(ex->m))
+        return;
     const conv_step g[] = {
         {blk_pc(ex, bi, BLK_ESA_F), &M->c1_, &M->s, &M->c3up, RFDN_EP_ADD},
         {blk_pc(ex, bi, BLK_ESA4), &M->s, out, &M->f, RFDN_EP_SIGMOID_MUL},
@@ -787,20 +813,30 @@ static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
 
     const bool has_esa = ex->m->info.attention == RFDN_ATTENTION_ESA;
     const rfdn_fmap *r3 = &M->tc;
-    const sweep_step sw[] = {
-        {blk_pc(ex, bi, BLK_C1_R), x, r1, x, RFDN_EP_ADD_LRELU, 0, {0}, 0},
-        {blk_pc(ex, bi, BLK_C1_D), x, &d1, NULL, RFDN_EP_LRELU, 0, {0}, 1},
-        {blk_pc(ex, bi, BLK_C2_D), r1, &d2, NULL, RFDN_EP_LRELU, 1, {0}, 1},
-        {blk_pc(ex, bi, BLK_C2_R), r1, r2, r1, RFDN_EP_ADD_LRELU, 1, {0}, 0},
-        {blk_pc(ex, bi, BLK_C3_D), r2, &d3, NULL, RFDN_EP_LRELU, 1, {3}, 4},
-        {blk_pc(ex, bi, BLK_C3_R), r2, r3, r2, RFDN_EP_ADD_LRELU, 1, {3}, 0},
-        {blk_pc(ex, bi, BLK_C4), r3, &d4, NULL, RFDN_EP_LRELU, 1, {5}, 0},
-        {blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, NULL, RFDN_EP_NONE, 4, {1, 2, 4, 6}, 0},
-        {blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, NULL, RFDN_EP_NONE, 1, {7}, 0}, /* ESA's conv1 */
+    /* the previous block's ESA gate writes x first (steps 0 and 1) */
+    sweep_step sw[SWEEP_MAX_STEPS];
+    const bool gate = bi > 0 && gate_deferred(ex->m);
+    const int o = gate ? 2 : 0, nx = gate ? 1 : 0; /* o: index of c1_r */
+    if (gate)
+        esa_gate_steps(ex, bi - 1, M, x, sw, 0);
+    const sweep_step b[] = {
+        {blk_pc(ex, bi, BLK_C1_R), x, r1, x, RFDN_EP_ADD_LRELU, nx, {1}, 0},
+        {blk_pc(ex, bi, BLK_C1_D), x, &d1, NULL, RFDN_EP_LRELU, nx, {1}, o + 1},
+        {blk_pc(ex, bi, BLK_C2_D), r1, &d2, NULL, RFDN_EP_LRELU, 1, {o}, o + 1},
+        {blk_pc(ex, bi, BLK_C2_R), r1, r2, r1, RFDN_EP_ADD_LRELU, 1, {o}, 0},
+        {blk_pc(ex, bi, BLK_C3_D), r2, &d3, NULL, RFDN_EP_LRELU, 1, {o + 3}, o + 4},
+        {blk_pc(ex, bi, BLK_C3_R), r2, r3, r2, RFDN_EP_ADD_LRELU, 1, {o + 3}, 0},
+        {blk_pc(ex, bi, BLK_C4), r3, &d4, NULL, RFDN_EP_LRELU, 1, {o + 5}, 0},
+        {blk_pc(ex, bi, BLK_C5), &M->dcat, &M->f, NULL, RFDN_EP_NONE, 4,
+         {o + 1, o + 2, o + 4, o + 6}, 0},
+        {blk_pc(ex, bi, BLK_ESA1), &M->f, &M->c1_, NULL, RFDN_EP_NONE, 1, {o + 7},
+         0}, /* ESA's conv1 */
         /* ESA's conv2 as a stride-1 convolution, where the kernels have it */
-        {blk_pc(ex, bi, BLK_ESA2), &M->c1_, &M->s, NULL, RFDN_EP_NONE, 1, {8}, 0},
+        {blk_pc(ex, bi, BLK_ESA2), &M->c1_, &M->s, NULL, RFDN_EP_NONE, 1, {o + 8}, 0},
     };
-    conv_sweep(ex, sw, has_esa ? (blk_pc(ex, bi, BLK_ESA2)->w ? 10 : 9) : 8);
+    const int nb = has_esa ? (blk_pc(ex, bi, BLK_ESA2)->w ? 10 : 9) : 8;
+    memcpy(sw + o, b, sizeof *b * (size_t)nb);
+    conv_sweep(ex, sw, o + nb);
     if (has_esa)
         esa(ex, bi, M, out, reg); /* E-RFDN has no block residual in MODELS.md */
     else
@@ -901,12 +937,18 @@ rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0,
     }
 
     const int nb = info->blocks * BLK_CONVS;
-    const sweep_step tail[] = {
-        {&ex->pc[nb + 1], &M.bout, &M.f, NULL, RFDN_EP_LRELU, 0, {0}, 0}, /* c.0 */
-        {&ex->pc[nb + 2], &M.f, &M.ta, &M.fea, RFDN_EP_ADD, 1, {0}, 0}, /* LR_conv + fea */
-        {&ex->pc[nb + 3], &M.ta, &M.up, NULL, RFDN_EP_NONE, 1, {1}, 0}, /* upsampler */
-    };
-    conv_sweep(ex, tail, 3);
+    /* the last block's ESA gate first, then c.0 (which overwrites f only in
+     * rows the gate is done with) */
+    const bool gate = gate_deferred(m);
+    const int o = gate ? 2 : 0, nx = gate ? 1 : 0;
+    const rfdn_fmap last = rfdn_fmap_slice(&M.bout, (info->blocks - 1) * nf, nf);
+    sweep_step tail[5];
+    if (gate)
+        esa_gate_steps(ex, info->blocks - 1, &M, &last, tail, 0);
+    tail[o] = (sweep_step){&ex->pc[nb + 1], &M.bout, &M.f, NULL, RFDN_EP_LRELU, nx, {1}, 0};
+    tail[o + 1] = (sweep_step){&ex->pc[nb + 2], &M.f, &M.ta, &M.fea, RFDN_EP_ADD, 1, {o}, 0};
+    tail[o + 2] = (sweep_step){&ex->pc[nb + 3], &M.ta, &M.up, NULL, RFDN_EP_NONE, 1, {o + 1}, 0};
+    conv_sweep(ex, tail, o + 3); /* c.0, LR_conv + fea, the upsampler */
     par_rows(ex, h0, shuffle_rows, &io);
     if (stopped(ex))
         return RFDN_CANCELLED;
