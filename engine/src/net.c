@@ -813,15 +813,22 @@ static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
 
     const bool has_esa = ex->m->info.attention == RFDN_ATTENTION_ESA;
     const rfdn_fmap *r3 = &M->tc;
-    /* the previous block's ESA gate writes x first (steps 0 and 1) */
+    /* x is written first in the same sweep: by the network's first
+     * convolution before block 0, by the previous block's ESA gate (steps 0
+     * and 1) before the others where it is deferred */
     sweep_step sw[SWEEP_MAX_STEPS];
     const bool gate = bi > 0 && gate_deferred(ex->m);
-    const int o = gate ? 2 : 0, nx = gate ? 1 : 0; /* o: index of c1_r */
-    if (gate)
+    int o = 0; /* index of c1_r */
+    if (bi == 0)
+        sw[o++] = (sweep_step){&ex->pc[0], &M->x, x, NULL, RFDN_EP_NONE, 0, {0}, 0};
+    else if (gate) {
         esa_gate_steps(ex, bi - 1, M, x, sw, 0);
+        o = 2;
+    }
+    const int nx = o ? 1 : 0; /* x's step: o - 1 */
     const sweep_step b[] = {
-        {blk_pc(ex, bi, BLK_C1_R), x, r1, x, RFDN_EP_ADD_LRELU, nx, {1}, 0},
-        {blk_pc(ex, bi, BLK_C1_D), x, &d1, NULL, RFDN_EP_LRELU, nx, {1}, o + 1},
+        {blk_pc(ex, bi, BLK_C1_R), x, r1, x, RFDN_EP_ADD_LRELU, nx, {o - 1}, 0},
+        {blk_pc(ex, bi, BLK_C1_D), x, &d1, NULL, RFDN_EP_LRELU, nx, {o - 1}, o + 1},
         {blk_pc(ex, bi, BLK_C2_D), r1, &d2, NULL, RFDN_EP_LRELU, 1, {o}, o + 1},
         {blk_pc(ex, bi, BLK_C2_R), r1, r2, r1, RFDN_EP_ADD_LRELU, 1, {o}, 0},
         {blk_pc(ex, bi, BLK_C3_D), r2, &d3, NULL, RFDN_EP_LRELU, 1, {o + 3}, o + 4},
@@ -924,7 +931,7 @@ rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0,
 
     io_job io = {ex, in, out, w0, h0, &M};
     par_rows(ex, h, input_rows, &io);
-    conv(ex, &ex->pc[0], &M.x, &M.fea, RFDN_EP_NONE, NULL);
+    /* the first convolution (x -> fea) runs in block 0's sweep */
     if (tick(ex, hooks, 1, total))
         return RFDN_CANCELLED;
 
