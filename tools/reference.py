@@ -7,7 +7,7 @@ definition the training program (tools/train/) builds on.  It also reads and
 writes the project's model format (safetensors with an `__metadata__` block).
 
 Command line:
-  reference.py fixtures OUTDIR     write the seeded golden fixtures for tests/
+  reference.py fixtures OUTDIR [STEM...]  write the seeded golden fixtures for tests/
   reference.py run MODEL IN OUT    run a model on a raw fixture-style input
   reference.py params              print parameter counts of every architecture
 """
@@ -261,14 +261,14 @@ def read_fixture_input(path):
     return x, scale
 
 
-def seeded_model(arch, scale, seed):
+def seeded_model(arch, scale, seed, **kw):
     """Random weights with a deterministic generator, rounded to float16 (the
     fixtures are stored as F16 to keep the repository small).  Weights are
     scaled so that activations stay in the range of a real model and the final
     output spans [0, 255] rather than saturating.  The golden outputs are
     computed in float64, so they hold the exact result of these weights."""
     g = torch.Generator().manual_seed(seed)
-    net = Net(arch, scale)
+    net = Net(arch, scale, **kw)
     with torch.no_grad():
         for name, p in net.named_parameters():
             if name.endswith(".weight"):
@@ -292,12 +292,15 @@ def seeded_model(arch, scale, seed):
 
 
 FIXTURE_MODELS = [
-    # (file stem, arch, scale, seed)
+    # (file stem, arch, scale, seed[, Net options])
     ("rfdn-x2", "rfdn", 2, 1002),
     ("rfdn-x3", "rfdn", 3, 1003),
     ("rfdn-x4", "rfdn", 4, 1004),
     ("e-rfdn-x2", "e-rfdn", 2, 2002),
     ("e-rfdn-x3", "e-rfdn", 3, 2003),
+    # ESA with a residual around each block: not a published model, but the
+    # format allows it and the engine has a path of its own for it
+    ("e-rfdn-res-x2", "e-rfdn", 2, 2102, {"block_residual": True}),
 ]
 
 
@@ -315,10 +318,12 @@ def fixture_input(w, h, seed):
     return (base + noise).clamp(0, 255)
 
 
-def make_fixtures(outdir):
+def make_fixtures(outdir, only=None):
     os.makedirs(outdir, exist_ok=True)
-    for stem, arch, scale, seed in FIXTURE_MODELS:
-        net = seeded_model(arch, scale, seed)
+    for stem, arch, scale, seed, *opt in FIXTURE_MODELS:
+        if only and stem not in only:
+            continue
+        net = seeded_model(arch, scale, seed, **(opt[0] if opt else {}))
         meta = net.metadata()
         meta.update({"training_data": "none (seeded random test fixture)",
                      "iterations": "0", "seed": str(seed)})
@@ -342,6 +347,7 @@ def main(argv):
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("fixtures")
     p.add_argument("outdir")
+    p.add_argument("only", nargs="*", help="these fixture models only (default: all)")
     p = sub.add_parser("run", help="run MODEL on a fixture input, write a fixture")
     p.add_argument("model")
     p.add_argument("input")
@@ -350,7 +356,7 @@ def main(argv):
     a = ap.parse_args(argv)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     if a.cmd == "fixtures":
-        make_fixtures(a.outdir)
+        make_fixtures(a.outdir, a.only)
     elif a.cmd == "run":
         net, meta = model_from_file(a.model)
         x, _ = read_fixture_input(a.input)

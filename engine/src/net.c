@@ -342,7 +342,7 @@ static int align4_down(int y)
 
 /* Whether rows [a, b) of step d's map are done (rows outside the map are
  * its zero halo). */
-static bool sweep_rows_done(sweep_job *j, int d, int a, int b)
+static bool sweep_rows_done(const sweep_job *j, int d, int a, int b)
 {
     a = a < 0 ? 0 : a;
     b = b > j->h ? j->h : b;
@@ -358,7 +358,7 @@ static bool sweep_rows_done(sweep_job *j, int d, int a, int b)
 }
 
 /* Whether step s may compute rows [a, b) now. */
-static bool sweep_ready(sweep_job *j, int s, int a, int b)
+static bool sweep_ready(const sweep_job *j, int s, int a, int b)
 {
     const sweep_step *st = &j->st[s];
     const bool k3 = st->pc->cv->k == 3;

@@ -60,7 +60,7 @@ run() { # name [options]
     echo "$name: $(tail -n 1 "$W/$name.out")"
 }
 step_of() { # checkpoint
-    $PY -c "import sys, torch; print(torch.load(sys.argv[1], map_location='cpu', weights_only=False)['step'])" "$1"
+    $PY $T --step-of "$1"
 }
 CK=models/checkpoints
 for name in e-rfdn-x2 rfdn-x2 e-rfdn-x4 e-rfdn-x3 rfdn-x4 rfdn-x3; do

@@ -242,7 +242,9 @@ def export(run, out, min_set5=0.0):
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--run", required=True, help="checkpoint folder")
+    ap.add_argument("--run", help="checkpoint folder (required unless --step-of)")
+    ap.add_argument("--step-of", metavar="CKPT",
+                    help="print the step a checkpoint file reached and exit (for scripts)")
     ap.add_argument("--arch", choices=sorted(reference.ARCHS))
     ap.add_argument("--scale", type=int, choices=[2, 3, 4])
     ap.add_argument("--steps", type=int, default=100000, help="stop at this step")
@@ -268,6 +270,11 @@ def main(argv):
                     help="with --export: export only at this Set5 Y-PSNR or above")
     a = ap.parse_args(argv)
 
+    if a.step_of:
+        print(torch.load(a.step_of, map_location="cpu", weights_only=False)["step"])
+        return 0
+    if not a.run:
+        ap.error("--run is required")
     if a.export:
         return export(a.run, a.export, a.min_set5)
 
