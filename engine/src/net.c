@@ -651,7 +651,6 @@ static void subsample_rows(void *arg, int y0, int y1)
         }
 }
 
-/* out = f * sigmoid(conv4(up(c3) + conv_f(conv1(f)))) */
 /* ESA's last two convolutions of block bi as two sweep steps: conv_f (c1_
  * -> s, plus the upsampled c3) and conv4's gate (out = f * sigmoid(conv4(s))).
  * They run in the next sweep (the next block's or the tail's), ahead of the
@@ -675,7 +674,8 @@ static bool gate_deferred(const rfdn_model *m)
     return m->info.attention == RFDN_ATTENTION_ESA && !m->info.block_residual;
 }
 
-/* ESA of block bi up to its gate, and the gate too unless it is deferred */
+/* ESA of block bi, out = f * sigmoid(conv4(up(c3) + conv_f(conv1(f)))): up
+ * to the gate, and the gate too unless it is deferred */
 static void esa(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out,
                 const rfdn_region *reg)
 {
