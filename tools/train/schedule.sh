@@ -21,11 +21,13 @@ export_model() { # name scale
     /usr/bin/python3 $T --run "$CK/$1" --export "models/$1.safetensors" --min-set5 "$bar" || rc=$?
     case $rc in 0|3) ;; *) exit 1 ;; esac
 }
+finished() { # run: whether its checkpoint reached $STEPS
+    [ -f "$1/ckpt.pt" ] && [ "$(/usr/bin/python3 $T --step-of "$1/ckpt.pt")" -ge "$STEPS" ]
+}
 stage() { # name arch scale init-from|"" [train.py options]
     name=$1 run=$CK/$1 arch=$2 scale=$3 from=$4
     shift 4
-    if [ -f "$run/ckpt.pt" ] && /usr/bin/python3 -c "
-import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')['step'] >= $STEPS else 1)"; then
+    if finished "$run"; then
         # finished (here or in a GPU window): exported unless it is already
         [ -f "models/$name.safetensors" ] || export_model "$name" "$scale"
         return 0
@@ -35,8 +37,7 @@ import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')[
     /usr/bin/python3 $T --run "$run" --arch "$arch" --scale "$scale" --steps "$STEPS" \
         --halve-every "$HALVE" $init "$@" || exit $?
     # stop here if the run ended early (signal or --max-minutes)
-    /usr/bin/python3 -c "
-import sys, torch; sys.exit(0 if torch.load('$run/ckpt.pt', map_location='cpu')['step'] >= $STEPS else 3)" || exit 0
+    finished "$run" || exit 0
     export_model "$name" "$scale"
 }
 stage e-rfdn-x2 e-rfdn 2 "" "$@"
