@@ -841,6 +841,7 @@ static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
         /* ESA's conv2 as a stride-1 convolution, where the kernels have it */
         {blk_pc(ex, bi, BLK_ESA2), &M->c1_, &M->s, NULL, RFDN_EP_NONE, 1, {o + 8}, 0},
     };
+    _Static_assert(2 + sizeof b / sizeof *b <= SWEEP_MAX_STEPS, "a block's sweep");
     const int nb = has_esa ? (blk_pc(ex, bi, BLK_ESA2)->w ? 10 : 9) : 8;
     memcpy(sw + o, b, sizeof *b * (size_t)nb);
     conv_sweep(ex, sw, o + nb);
