@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,13 +302,17 @@ static void conv_group(const rfdn_exec *ex, const conv_step *st, int n)
  * maps complete before the sweep, and runs `lead` rows ahead of the last
  * step: four more rows for each 3x3 convolution on the way to it.
  *
- * The map is cut into one horizontal stripe per thread, swept downwards and
- * upwards in turn, so that two stripes meet either at their first rows or
- * at their last.  Where a step needs rows of a neighbouring stripe it waits
- * for them (a stripe only advances what is ready; a thread with nothing
- * ready advances another stripe or yields).  Each row is computed by one
- * call of the kernel on the same input, as conv() would: the output does not
- * depend on the number of stripes. */
+ * The map is cut into one region per two threads, and each region is swept
+ * by two stripes at once, one downwards from its top and one upwards from
+ * its bottom.  Where the two meet is not fixed: each stripe claims the rows
+ * it computes next, step by step, and a stripe that gets ahead (the other
+ * core busy with something else) takes more rows, instead of waiting at a
+ * fixed boundary for its partner to finish.  Where a step needs rows the
+ * other stripe computes it waits for them (a stripe only advances what is
+ * ready; a thread with nothing ready advances another stripe or yields).
+ * Each row is computed by one call of the kernel on the same input, as
+ * conv() would: the output does not depend on the number of stripes or on
+ * where they met. */
 typedef struct sweep_step {
     const rfdn_pconv *pc;
     const rfdn_fmap *in, *out, *aux;
@@ -319,7 +324,7 @@ typedef struct sweep_step {
 enum { SWEEP_MAX_STEPS = 12, SWEEP_MAX_STRIPES = 16, SWEEP_CHUNK = 8, SWEEP_MIN_ROWS = 16 };
 
 typedef struct sweep_stripe {
-    int y0, y1; /* y0 a multiple of 4 */
+    int y0, y1; /* the region, shared with the partner stripe; y0 a multiple of 4 */
     bool up;    /* swept from y1 upwards */
     int e;      /* chunks swept (by the thread holding `busy`) */
     atomic_bool busy;
@@ -327,17 +332,40 @@ typedef struct sweep_stripe {
     atomic_int edge[SWEEP_MAX_STEPS]; /* rows done: [y0, edge) down, [edge, y1) up */
 } sweep_stripe;
 
+/* The rows a region's two stripes have claimed per step: [y0, down) by
+ * the downward stripe, [up, y1) by the upward one (y1 where it has none),
+ * packed as down | up << 32 so that both move in one compare-exchange. */
+typedef struct sweep_region {
+    _Atomic uint64_t claim[SWEEP_MAX_STEPS];
+} sweep_region;
+
 typedef struct sweep_job {
     const rfdn_exec *ex;
     const sweep_step *st;
     int n, h, ns;
     int lead[SWEEP_MAX_STEPS];
     sweep_stripe sp[SWEEP_MAX_STRIPES];
+    sweep_region rg[SWEEP_MAX_STRIPES / 2];
 } sweep_job;
 
 static int align4_down(int y)
 {
     return y & ~3;
+}
+
+static uint64_t claim_pack(int down, int up)
+{
+    return (uint64_t)(uint32_t)down | (uint64_t)(uint32_t)up << 32;
+}
+
+static int claim_down(uint64_t c)
+{
+    return (int)(uint32_t)c;
+}
+
+static int claim_up(uint64_t c)
+{
+    return (int)(uint32_t)(c >> 32);
 }
 
 /* Whether rows [a, b) of step d's map are done (rows outside the map are
@@ -346,12 +374,17 @@ static bool sweep_rows_done(const sweep_job *j, int d, int a, int b)
 {
     a = a < 0 ? 0 : a;
     b = b > j->h ? j->h : b;
-    for (int i = 0; i < j->ns && a < b; i++) {
+    for (int i = 0; i < j->ns && a < b; i += 2) {
         const sweep_stripe *p = &j->sp[i];
-        if (p->y1 <= a || p->y0 >= b)
+        const int lo = a > p->y0 ? a : p->y0, hi = b < p->y1 ? b : p->y1;
+        if (lo >= hi)
             continue;
-        const int edge = atomic_load_explicit(&p->edge[d], memory_order_acquire);
-        if (p->up ? edge > (a > p->y0 ? a : p->y0) : edge < (b < p->y1 ? b : p->y1))
+        /* done: [y0, down) and [up, y1); not done: [down, up) */
+        const int down = atomic_load_explicit(&p->edge[d], memory_order_acquire);
+        const int up = i + 1 < j->ns
+                           ? atomic_load_explicit(&j->sp[i + 1].edge[d], memory_order_acquire)
+                           : p->y1;
+        if ((lo > down ? lo : down) < (hi < up ? hi : up))
             return false;
     }
     return true;
@@ -368,6 +401,51 @@ static bool sweep_ready(const sweep_job *j, int s, int a, int b)
     return true;
 }
 
+/* Claims for step s of stripe i the rows toward `target` that no stripe has
+ * claimed and whose inputs are ready: returns [*a, *b) (empty if none), and
+ * whether the stripe got as far as target or its partner's rows. */
+static bool sweep_claim(sweep_job *j, int i, int s, int target, int *a, int *b)
+{
+    sweep_stripe *p = &j->sp[i];
+    _Atomic uint64_t *cl = &j->rg[i / 2].claim[s];
+    uint64_t c = atomic_load_explicit(cl, memory_order_relaxed);
+    for (;;) {
+        const int down = claim_down(c), up = claim_up(c);
+        int lo, hi;
+        bool reached;
+        if (!p->up) {
+            const int goal = target < up ? target : up;
+            lo = down;
+            hi = goal;
+            while (hi > lo && !sweep_ready(j, s, lo, hi))
+                hi = align4_down(hi - 1) > lo ? align4_down(hi - 1) : lo;
+            reached = hi >= goal;
+            if (hi <= lo || atomic_compare_exchange_weak_explicit(cl, &c, claim_pack(hi, up),
+                                                                  memory_order_relaxed,
+                                                                  memory_order_relaxed)) {
+                *a = lo;
+                *b = hi;
+                return reached;
+            }
+        } else {
+            const int goal = target > down ? target : down;
+            lo = goal;
+            hi = up;
+            while (lo < hi && !sweep_ready(j, s, lo, hi))
+                lo = align4_down(lo) + 4 < hi ? align4_down(lo) + 4 : hi;
+            reached = lo <= goal;
+            if (lo >= hi || atomic_compare_exchange_weak_explicit(cl, &c, claim_pack(down, lo),
+                                                                  memory_order_relaxed,
+                                                                  memory_order_relaxed)) {
+                *a = lo;
+                *b = hi;
+                return reached;
+            }
+        }
+        /* the partner claimed rows meanwhile: again with its new claim */
+    }
+}
+
 /* One chunk of stripe i: each step as far as its target allows and its
  * inputs are ready.  Returns whether anything was computed. */
 static bool sweep_chunk(sweep_job *j, int i)
@@ -377,31 +455,16 @@ static bool sweep_chunk(sweep_job *j, int i)
     bool any = false, all = true, complete = true;
     for (int s = 0; s < j->n; s++) {
         const sweep_step *st = &j->st[s];
-        const int edge = atomic_load_explicit(&p->edge[s], memory_order_relaxed);
+        const int target = p->up ? align4_down(p->y1 - e - j->lead[s]) : p->y0 + e + j->lead[s];
         int a, b;
-        if (!p->up) {
-            const int target = p->y0 + e + j->lead[s];
-            a = edge;
-            b = target < p->y1 ? target : p->y1;
-            while (b > a && !sweep_ready(j, s, a, b))
-                b = align4_down(b - 1) > a ? align4_down(b - 1) : a;
-            all &= b == (target < p->y1 ? target : p->y1);
-            complete &= b == p->y1;
-        } else {
-            const int target = align4_down(p->y1 - e - j->lead[s]);
-            a = target > p->y0 ? target : p->y0;
-            b = edge;
-            const int want = a;
-            while (a < b && !sweep_ready(j, s, a, b))
-                a = align4_down(a) + 4 < b ? align4_down(a) + 4 : b;
-            all &= a == want;
-            complete &= a == p->y0;
-        }
+        all &= sweep_claim(j, i, s, target, &a, &b);
         if (a < b) {
             j->ex->k->conv_rows(st->pc, st->in, st->out, a, b, st->ep, st->aux);
             atomic_store_explicit(&p->edge[s], p->up ? a : b, memory_order_release);
             any = true;
         }
+        const uint64_t c = atomic_load_explicit(&j->rg[i / 2].claim[s], memory_order_relaxed);
+        complete &= claim_down(c) == claim_up(c);
     }
     if (all)
         p->e++;
@@ -436,7 +499,7 @@ static void sweep_task(void *arg, int me)
 static void conv_sweep(const rfdn_exec *ex, const sweep_step *st, int n)
 {
     const int h = st[0].out->h, t = rfdn_pool_threads(ex->pool);
-    sweep_job job = {.ex = ex, .st = st, .n = n, .h = h}, *j = &job; /* ~1.5 KB */
+    sweep_job job = {.ex = ex, .st = st, .n = n, .h = h}, *j = &job; /* ~2.5 KB */
     for (int s = n - 1; s >= 0; s--)
         for (int c = s + 1; c < n; c++)
             for (int d = 0; d < st[c].ndep; d++)
@@ -453,15 +516,23 @@ static void conv_sweep(const rfdn_exec *ex, const sweep_step *st, int n)
     ns = ns > t ? t : ns < 1 ? 1 : ns;
     ns = ns > SWEEP_MAX_STRIPES ? SWEEP_MAX_STRIPES : ns;
     j->ns = ns;
-    for (int i = 0; i < ns; i++) {
-        sweep_stripe *p = &j->sp[i];
-        p->y0 = align4_down((int)((int64_t)h * i / ns));
-        p->y1 = i + 1 < ns ? align4_down((int)((int64_t)h * (i + 1) / ns)) : h;
-        p->up = i % 2;
-        atomic_init(&p->busy, false);
-        atomic_init(&p->complete, false);
+    /* region k: stripes 2k (down) and 2k + 1 (up), a share of the rows for
+     * each; a last stripe without a partner sweeps its region alone */
+    for (int i = 0; i < ns; i += 2) {
+        const int y0 = align4_down((int)((int64_t)h * i / ns));
+        const int y1 = i + 2 < ns ? align4_down((int)((int64_t)h * (i + 2) / ns)) : h;
+        for (int k = i; k < i + 2 && k < ns; k++) {
+            sweep_stripe *p = &j->sp[k];
+            p->y0 = y0;
+            p->y1 = y1;
+            p->up = k % 2;
+            atomic_init(&p->busy, false);
+            atomic_init(&p->complete, false);
+            for (int s = 0; s < n; s++)
+                atomic_init(&p->edge[s], p->up ? y1 : y0);
+        }
         for (int s = 0; s < n; s++)
-            atomic_init(&p->edge[s], p->up ? p->y1 : p->y0);
+            atomic_init(&j->rg[i / 2].claim[s], claim_pack(y0, y1));
     }
     if (ns == 1)
         sweep_task(j, 0);
