@@ -728,14 +728,15 @@ static void subsample_rows(void *arg, int y0, int y1)
  * steps that read `out`, so the block's output is read back while in the
  * caches instead of making two more passes over full maps.  The next sweep's
  * own c5, ESA conv1 and conv2 overwrite f, c1_ and s only in rows whose
- * gate is done: each of them depends, through its inputs, on `out` there. */
+ * gate is done: each of them depends, through its inputs, on `out` there.
+ * They are the sweep's steps 0 and 1 (st points at the sweep's first). */
 static void esa_gate_steps(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *out,
-                           sweep_step st[2], int first)
+                           sweep_step st[2])
 {
     st[0] = (sweep_step){blk_pc(ex, bi, BLK_ESA_F), &M->c1_, &M->s, &M->c3up, RFDN_EP_ADD,
                          0, {0}, 0};
     st[1] = (sweep_step){blk_pc(ex, bi, BLK_ESA4), &M->s, out, &M->f, RFDN_EP_SIGMOID_MUL,
-                         1, {first}, 0};
+                         1, {0}, 0};
 }
 
 /* Whether ESA's gate runs in the next sweep (it cannot when the block adds
@@ -893,7 +894,7 @@ static void rfdb(const rfdn_exec *ex, int bi, const maps *M, const rfdn_fmap *x,
     if (bi == 0)
         sw[o++] = (sweep_step){&ex->pc[0], &M->x, x, NULL, RFDN_EP_NONE, 0, {0}, 0};
     else if (gate) {
-        esa_gate_steps(ex, bi - 1, M, x, sw, 0);
+        esa_gate_steps(ex, bi - 1, M, x, sw);
         o = 2;
     }
     const int nx = o ? 1 : 0; /* x's step: o - 1 */
@@ -1023,7 +1024,7 @@ rfdn_status rfdn_net_run(const rfdn_exec *ex, float *S, const float *in, int w0,
     const rfdn_fmap last = rfdn_fmap_slice(&M.bout, (info->blocks - 1) * nf, nf);
     sweep_step tail[5];
     if (gate)
-        esa_gate_steps(ex, info->blocks - 1, &M, &last, tail, 0);
+        esa_gate_steps(ex, info->blocks - 1, &M, &last, tail);
     tail[o] = (sweep_step){&ex->pc[nb + 1], &M.bout, &M.f, NULL, RFDN_EP_LRELU, nx, {1}, 0};
     tail[o + 1] = (sweep_step){&ex->pc[nb + 2], &M.f, &M.ta, &M.fea, RFDN_EP_ADD, 1, {o}, 0};
     tail[o + 2] = (sweep_step){&ex->pc[nb + 3], &M.ta, &M.up, NULL, RFDN_EP_NONE, 1, {o + 1}, 0};
