@@ -499,7 +499,7 @@ static void sweep_task(void *arg, int me)
 static void conv_sweep(const rfdn_exec *ex, const sweep_step *st, int n)
 {
     const int h = st[0].out->h, t = rfdn_pool_threads(ex->pool);
-    sweep_job job = {.ex = ex, .st = st, .n = n, .h = h}, *j = &job; /* ~2.5 KB */
+    sweep_job job = {.ex = ex, .st = st, .n = n, .h = h}, *j = &job; /* ~2 KB */
     for (int s = n - 1; s >= 0; s--)
         for (int c = s + 1; c < n; c++)
             for (int d = 0; d < st[c].ndep; d++)
