@@ -188,6 +188,24 @@ def save_atomic(obj, path):
     os.replace(tmp, path)
 
 
+def cpu_has_bf16():
+    """Whether this CPU computes in bfloat16 natively (AVX-512 BF16 or AMX),
+    where oneDNN's bf16 convolutions beat fp32 ones."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((ln for ln in f if ln.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def pick_precision(want, device):
+    """auto: bf16 mixed precision on a CPU with native bfloat16, else fp32."""
+    if want != "auto":
+        return want
+    return "bf16" if device.type == "cpu" and cpu_has_bf16() else "fp32"
+
+
 def make_net(arch, scale):
     return reference.Net(arch, scale)
 
@@ -258,6 +276,10 @@ def main(argv):
     ap.add_argument("--cache", default=os.path.join(ROOT, "cache", "train"))
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
+                    help="bf16: the forward and backward passes in bfloat16 "
+                         "(autocast; weights, optimizer and validation stay fp32); "
+                         "auto: bf16 on a CPU with AVX-512 BF16 or AMX, else fp32")
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--max-minutes", type=float, default=0, help="stop after (0 = never)")
@@ -290,6 +312,8 @@ def main(argv):
         raise SystemExit("train.py: --arch and --scale are needed for a new run")
 
     dev = torch.device(a.device)
+    # a new run's initial weights (its new upsampler) are the same every time
+    torch.manual_seed(1)
     # channels_last: 0.67-0.70 instead of 0.92-0.99 s/step for E-RFDN x2,
     # batch 16 of 48x48, on this 2-core CPU (oneDNN's NHWC convolutions)
     net = make_net(a.arch, a.scale).to(dev, memory_format=torch.channels_last)
@@ -307,15 +331,20 @@ def main(argv):
         random.setstate(ck["rng_python"])
         print("resumed %s at step %d" % (a.run, step))
     else:
-        torch.manual_seed(1)
         if a.init_from:
             init_from(net, a.init_from)
         ema.load_state_dict(net.state_dict())
     ema.eval()
 
+    # bf16 on the 2-core Zen 5 (AVX-512 BF16), E-RFDN x4, batch 16 of 48x48:
+    # forward, backward and Adam in 0.26-0.32 s against 0.46-0.69 s in fp32
+    # (0.39-0.43 s per whole step with the data); on three batches the
+    # gradient's cosine similarity to fp32's on the same batch was
+    # 0.992-0.997, closer than that of two fp32 batches (0.980-0.996)
+    a.precision = pick_precision(a.precision, dev)
     data = Data(a.data, a.scale, a.cache)
-    print("%d training images, %s x%d, batch %d of %dx%d, device %s" %
-          (len(data.hr), a.arch, a.scale, a.batch, a.patch, a.patch, dev))
+    print("%d training images, %s x%d, batch %d of %dx%d, device %s, %s" %
+          (len(data.hr), a.arch, a.scale, a.batch, a.patch, a.patch, dev, a.precision))
 
     stop = {"now": False}
 
@@ -338,6 +367,8 @@ def main(argv):
     if resumed and "ema" not in ck:
         log.write("# from here on the PSNR columns measure the moving average of the "
                   "weights (decay %g)\n" % a.ema)
+    if a.precision != (ck["args"].get("precision", "fp32") if ck else "fp32"):
+        log.write("# from step %d: training in %s\n" % (step, a.precision))
     t0, t_start, nacc = time.time(), time.time(), 0
     # the loss is summed on the device: no synchronisation per step
     acc = torch.zeros((), dtype=torch.float64, device=dev)
@@ -350,7 +381,12 @@ def main(argv):
         x, y = data.batch(rng, a.batch, a.patch)
         x = x.to(dev).contiguous(memory_format=torch.channels_last)
         y = y.to(dev).contiguous(memory_format=torch.channels_last)
-        out = net(x)
+        if a.precision == "bf16":
+            with torch.autocast(dev.type, dtype=torch.bfloat16):
+                out = net(x)
+            out = out.float()
+        else:
+            out = net(x)
         loss = F.l1_loss(out, y) if a.loss == "l1" else F.mse_loss(out, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()

@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""tools/train/train.py on a few synthetic images, in seconds:
+
+- a run stopped and resumed ends with the same weights, bit for bit, as the
+  same run done in one go (model, optimizer, step and RNG states restored);
+- bf16 mixed precision trains (finite loss, noted in the log) and resumes;
+- the data loader refuses an evaluation set, also when a folder inside the
+  training data is one, and --init-from refuses the authors' weights;
+- an exported model loads in the engine (the CLI upscales with it) and
+  carries its iteration count.
+
+  test_train.py TRAIN_PY RFDN_UPSCALE
+Skips (exit 77) without python3-torch.
+"""
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+
+def main():
+    train, cli = sys.argv[1:3]
+    try:
+        import numpy as np
+        import torch
+        from PIL import Image
+    except ImportError as e:
+        print("SKIP: %s" % e)
+        return 77
+    failures = 0
+
+    def check(ok, what):
+        nonlocal failures
+        print("%s %s" % ("ok  " if ok else "FAIL", what), flush=True)
+        if not ok:
+            failures += 1
+
+    tmp = tempfile.mkdtemp(prefix="rfdn-train-")
+    # no evaluation sets here: validation is skipped (NaN in the log)
+    env = dict(os.environ, RFDN_SHARED_DIR=os.path.join(tmp, "no-shared"))
+
+    def run(*args):
+        p = subprocess.run([sys.executable, train] + list(args), env=env,
+                           capture_output=True, text=True)
+        return p.returncode, p.stdout + p.stderr
+
+    data = os.path.join(tmp, "data")
+    os.makedirs(data)
+    rng = np.random.default_rng(3)
+    for i in range(3):  # textured (flat patches are mostly skipped), 48x40
+        img = rng.integers(0, 256, (40, 48, 3), dtype=np.uint8)
+        Image.fromarray(img).save(os.path.join(data, "img%d.png" % i))
+    common = ["--data", data, "--cache", os.path.join(tmp, "cache"), "--arch", "e-rfdn",
+              "--scale", "2", "--batch", "2", "--patch", "12", "--threads", "1",
+              "--save-every", "2", "--eval-every", "3", "--halve-every", "2"]
+
+    def weights(run_dir):
+        return torch.load(os.path.join(run_dir, "ckpt.pt"), map_location="cpu",
+                          weights_only=False)
+
+    def same(a, b):
+        return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+    def log_rows(run_dir):
+        with open(os.path.join(run_dir, "log.tsv")) as f:
+            log = f.read()
+        return log, [ln.split("\t") for ln in log.splitlines() if ln and ln[0].isdigit()]
+
+    def first_loss(run_dir):
+        return float(log_rows(run_dir)[1][0][1])
+
+    for prec in ("fp32", "bf16"):
+        once, twice = os.path.join(tmp, "once-" + prec), os.path.join(tmp, "twice-" + prec)
+        rc, out = run("--run", once, "--steps", "5", "--precision", prec, *common)
+        check(rc == 0, "%s: 5 steps in one go" % prec)
+        if rc:
+            print(out)
+        rc1, _ = run("--run", twice, "--steps", "2", "--precision", prec, *common)
+        rc2, out = run("--run", twice, "--steps", "5", "--precision", prec, *common)
+        check(rc1 == 0 and rc2 == 0 and "resumed" in out, "%s: 2 steps, then resumed to 5" % prec)
+        if rc == 0 and rc1 == 0 and rc2 == 0:
+            a, b = weights(once), weights(twice)
+            check(a["step"] == b["step"] == 5, "%s: both at step 5" % prec)
+            check(same(a["model"], b["model"]) and same(a["ema"], b["ema"]),
+                  "%s: resumed weights equal the uninterrupted run's, bit for bit" % prec)
+            log, rows = log_rows(once)
+            check(len(rows) == 2 and all(np.isfinite(float(r[1])) for r in rows),
+                  "%s: log rows at steps 3 and 5 with a finite loss" % prec)
+            check(rows and rows[0][2] == "2.50e-04" and rows[1][2] == "1.25e-04",
+                  "%s: the learning rate halves every --halve-every steps" % prec)
+            check(("training in bf16" in log) == (prec == "bf16"),
+                  "%s: the log says when training is in bf16" % prec)
+
+    # bf16 computes differently from fp32 (it is not ignored), to a loss
+    # close to fp32's
+    try:
+        m32, m16 = (weights(os.path.join(tmp, "once-" + p))["model"] for p in ("fp32", "bf16"))
+        l32, l16 = (first_loss(os.path.join(tmp, "once-" + p)) for p in ("fp32", "bf16"))
+        check(not same(m32, m16) and abs(l16 - l32) < 0.1 * l32,
+              "bf16 trains differently from fp32 (loss at step 3: %.2f, fp32 %.2f)" % (l16, l32))
+    except (OSError, IndexError, ValueError) as e:
+        check(False, "bf16 against fp32: %s" % e)
+
+    # an evaluation set is never training data, under any spelling
+    ev = os.path.join(tmp, "x", "Set14")
+    os.makedirs(ev)
+    Image.fromarray(rng.integers(0, 256, (40, 48, 3), dtype=np.uint8)).save(
+        os.path.join(ev, "a.png"))
+    rc, out = run("--run", os.path.join(tmp, "ev"), "--steps", "1",
+                  *(common[:1] + [ev] + common[2:]))
+    check(rc != 0 and "evaluation images are never training data" in out,
+          "an evaluation set given as data is refused")
+    sub = os.path.join(data, "set5")
+    os.makedirs(sub)
+    Image.fromarray(rng.integers(0, 256, (40, 48, 3), dtype=np.uint8)).save(
+        os.path.join(sub, "b.png"))
+    rc, out = run("--run", os.path.join(tmp, "ev2"), "--steps", "1",
+                  *(common[:1] + [data, sub] + common[2:]))
+    check(rc != 0 and "evaluation images are never training data" in out,
+          "a training folder that is an evaluation set is refused")
+    authors = os.path.join(tmp, "no-shared", "models")
+    os.makedirs(authors)
+    fake = os.path.join(authors, "RFDN_AIM.pth")
+    torch.save({}, fake)
+    rc, out = run("--run", os.path.join(tmp, "init"), "--steps", "1",
+                  "--init-from", fake, *common)
+    check(rc != 0 and "not a starting point" in out,
+          "--init-from refuses the authors' weights")
+
+    # export, then the engine upscales with the file
+    model = os.path.join(tmp, "e-rfdn-x2.safetensors")
+    rc, out = run("--run", os.path.join(tmp, "once-fp32"), "--export", model)
+    check(rc == 0 and os.path.exists(model), "export: " + out.strip().split("\n")[-1])
+    if os.path.exists(model):
+        with open(model, "rb") as f:
+            n = struct.unpack("<Q", f.read(8))[0]
+            meta = json.loads(f.read(n)).get("__metadata__", {})
+        check(meta.get("iterations") == "5", "the export carries its iteration count")
+        src = os.path.join(data, "img0.png")
+        dst = os.path.join(tmp, "up.png")
+        p = subprocess.run([cli, "-m", model, src, "-o", dst], capture_output=True, text=True)
+        ok = p.returncode == 0 and os.path.exists(dst)
+        if ok:
+            with Image.open(dst) as im:
+                ok = im.size == (96, 80)
+        check(ok, "the CLI upscales with the exported model " + p.stderr.strip())
+    shutil.rmtree(tmp)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
