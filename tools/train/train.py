@@ -283,6 +283,8 @@ def main(argv):
     ap.add_argument("--save-every", type=int, default=200)
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--max-minutes", type=float, default=0, help="stop after (0 = never)")
+    ap.add_argument("--until-set5", type=float, default=0, metavar="DB",
+                    help="stop after a validation where Set5 reaches DB (0 = never)")
     ap.add_argument("--stop-at", type=float, default=0,
                     help="stop at this Unix time (0 = never)")
     ap.add_argument("--ema", type=float, default=0.999,
@@ -414,6 +416,9 @@ def main(argv):
                   (step, mean, p5, p14, sps), flush=True)
             acc.zero_()
             nacc, t0 = 0, time.time()
+            if a.until_set5 and p5 >= a.until_set5:
+                print("Set5 %.3f reached %.3f: stopping" % (p5, a.until_set5))
+                break
         if a.max_minutes and time.time() - t_start > a.max_minutes * 60:
             break
         if a.stop_at and time.time() > a.stop_at:
