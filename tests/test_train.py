@@ -7,6 +7,7 @@
 - bf16 mixed precision trains (finite loss, noted in the log) and resumes;
 - the data loader refuses an evaluation set, also when a folder inside the
   training data is one, and --init-from refuses the authors' weights;
+- --until-set5 stops after the first validation that reaches it;
 - an exported model loads in the engine (the CLI upscales with it) and
   carries its iteration count.
 
@@ -104,6 +105,27 @@ def main():
               "bf16 trains differently from fp32 (loss at step 3: %.2f, fp32 %.2f)" % (l16, l32))
     except (OSError, IndexError, ValueError) as e:
         check(False, "bf16 against fp32: %s" % e)
+
+    # --until-set5: stops after the first validation that reaches it (a
+    # made-up Set5 / Set14 in a made-up shared folder); never, when it is
+    # out of reach
+    fake = os.path.join(tmp, "fake-shared")
+    for name in ("Set5", "Set14"):
+        hr_dir = os.path.join(fake, "datasets", "eval", name, "HR")
+        lr_dir = os.path.join(fake, "datasets", "eval", name, "LR_x2")
+        os.makedirs(hr_dir)
+        os.makedirs(lr_dir)
+        hr = Image.fromarray(rng.integers(0, 256, (40, 48, 3), dtype=np.uint8))
+        hr.save(os.path.join(hr_dir, "a.png"))
+        hr.resize((24, 20), Image.BICUBIC).save(os.path.join(lr_dir, "a.png"))
+    env["RFDN_SHARED_DIR"] = fake
+    for until, want in (("1", 2), ("200", 6)):
+        r = os.path.join(tmp, "until" + until)
+        rc, out = run("--run", r, "--steps", "6", "--until-set5", until,
+                      *(common[:-4] + ["--eval-every", "2", "--halve-every", "2"]))
+        check(rc == 0 and weights(r)["step"] == want,
+              "--until-set5 %s: stopped at step %d of 6" % (until, want))
+    env["RFDN_SHARED_DIR"] = os.path.join(tmp, "no-shared")
 
     # an evaluation set is never training data, under any spelling
     ev = os.path.join(tmp, "x", "Set14")
