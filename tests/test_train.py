@@ -5,8 +5,8 @@
 - a run stopped and resumed ends with the same weights, bit for bit, as the
   same run done in one go (model, optimizer, step and RNG states restored);
 - bf16 mixed precision trains (finite loss, noted in the log) and resumes;
-- the data loader refuses an evaluation set, also when a folder inside the
-  training data is one, and --init-from refuses the authors' weights;
+- the data loader refuses an evaluation set, also as one of several data
+  folders and in lower case, and --init-from refuses the authors' weights;
 - --until-set5 stops after the first validation that reaches it;
 - an exported model loads in the engine (the CLI upscales with it) and
   carries its iteration count.
@@ -49,12 +49,18 @@ def main():
                            capture_output=True, text=True)
         return p.returncode, p.stdout + p.stderr
 
-    data = os.path.join(tmp, "data")
-    os.makedirs(data)
     rng = np.random.default_rng(3)
-    for i in range(3):  # textured (flat patches are mostly skipped), 48x40
-        img = rng.integers(0, 256, (40, 48, 3), dtype=np.uint8)
-        Image.fromarray(img).save(os.path.join(data, "img%d.png" % i))
+
+    def noise_png(path):
+        """A 48x40 image of noise: textured (flat patches are mostly skipped)."""
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        img = Image.fromarray(rng.integers(0, 256, (40, 48, 3), dtype=np.uint8))
+        img.save(path)
+        return img
+
+    data = os.path.join(tmp, "data")
+    for i in range(3):
+        noise_png(os.path.join(data, "img%d.png" % i))
     common = ["--data", data, "--cache", os.path.join(tmp, "cache"), "--arch", "e-rfdn",
               "--scale", "2", "--batch", "2", "--patch", "12", "--threads", "1",
               "--save-every", "2", "--eval-every", "3", "--halve-every", "2"]
@@ -111,12 +117,9 @@ def main():
     # out of reach
     fake = os.path.join(tmp, "fake-shared")
     for name in ("Set5", "Set14"):
-        hr_dir = os.path.join(fake, "datasets", "eval", name, "HR")
+        hr = noise_png(os.path.join(fake, "datasets", "eval", name, "HR", "a.png"))
         lr_dir = os.path.join(fake, "datasets", "eval", name, "LR_x2")
-        os.makedirs(hr_dir)
         os.makedirs(lr_dir)
-        hr = Image.fromarray(rng.integers(0, 256, (40, 48, 3), dtype=np.uint8))
-        hr.save(os.path.join(hr_dir, "a.png"))
         hr.resize((24, 20), Image.BICUBIC).save(os.path.join(lr_dir, "a.png"))
     env["RFDN_SHARED_DIR"] = fake
     for until, want in (("1", 2), ("200", 6)):
@@ -128,22 +131,15 @@ def main():
     env["RFDN_SHARED_DIR"] = os.path.join(tmp, "no-shared")
 
     # an evaluation set is never training data, under any spelling
-    ev = os.path.join(tmp, "x", "Set14")
-    os.makedirs(ev)
-    Image.fromarray(rng.integers(0, 256, (40, 48, 3), dtype=np.uint8)).save(
-        os.path.join(ev, "a.png"))
-    rc, out = run("--run", os.path.join(tmp, "ev"), "--steps", "1",
-                  *(common[:1] + [ev] + common[2:]))
-    check(rc != 0 and "evaluation images are never training data" in out,
-          "an evaluation set given as data is refused")
-    sub = os.path.join(data, "set5")
-    os.makedirs(sub)
-    Image.fromarray(rng.integers(0, 256, (40, 48, 3), dtype=np.uint8)).save(
-        os.path.join(sub, "b.png"))
-    rc, out = run("--run", os.path.join(tmp, "ev2"), "--steps", "1",
-                  *(common[:1] + [data, sub] + common[2:]))
-    check(rc != 0 and "evaluation images are never training data" in out,
-          "a training folder that is an evaluation set is refused")
+    ev, sub = os.path.join(tmp, "x", "Set14"), os.path.join(data, "set5")
+    noise_png(os.path.join(ev, "a.png"))
+    noise_png(os.path.join(sub, "b.png"))
+    for dirs, what in (([ev], "an evaluation set given as data"),
+                       ([data, sub], "one of two data folders that is an evaluation set (set5)")):
+        rc, out = run("--run", os.path.join(tmp, "ev"), "--steps", "1", "--data", *dirs,
+                      *common[2:])
+        check(rc != 0 and "evaluation images are never training data" in out,
+              what + " is refused")
     authors = os.path.join(tmp, "no-shared", "models")
     os.makedirs(authors)
     fake = os.path.join(authors, "RFDN_AIM.pth")
