@@ -19,6 +19,9 @@ import subprocess
 import sys
 import tempfile
 
+from checks import Checks  # tests/checks.py, beside this script
+
+
 SRC = os.environ.get("RFDN_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(SRC, "tools"))
 
@@ -31,13 +34,7 @@ def main():
     except ImportError as e:
         print("SKIP: %s" % e)
         return 77
-    failures = 0
-
-    def check(ok, what):
-        nonlocal failures
-        print("%s %s" % ("ok  " if ok else "FAIL", what))
-        if not ok:
-            failures += 1
+    check = Checks()
 
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("rfdn-x2", "e-rfdn-x3"):
@@ -133,7 +130,7 @@ def main():
             print("     e.g. " + "; ".join(sorted(set(l for l in lines if l != "ok"))[:6]))
             check("not a tensor" in lines[-1], "non-tensor entry named: " + lines[-1])
         check(not os.path.exists(os.path.join(tmp, "pwned")), "the pickle ran no code")
-    return 1 if failures else 0
+    return check.status()
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 
+from checks import Checks  # tests/checks.py, beside this script
+
 
 def main():
     train, cli = sys.argv[1:3]
@@ -32,13 +34,7 @@ def main():
     except ImportError as e:
         print("SKIP: %s" % e)
         return 77
-    failures = 0
-
-    def check(ok, what):
-        nonlocal failures
-        print("%s %s" % ("ok  " if ok else "FAIL", what), flush=True)
-        if not ok:
-            failures += 1
+    check = Checks()
 
     tmp = tempfile.mkdtemp(prefix="rfdn-train-")
     # no evaluation sets here: validation is skipped (NaN in the log)
@@ -167,7 +163,7 @@ def main():
                 ok = im.size == (96, 80)
         check(ok, "the CLI upscales with the exported model " + p.stderr.strip())
     shutil.rmtree(tmp)
-    return 1 if failures else 0
+    return check.status()
 
 
 if __name__ == "__main__":
