@@ -138,10 +138,10 @@ def main():
               what + " is refused")
     authors = os.path.join(tmp, "no-shared", "models")
     os.makedirs(authors)
-    fake = os.path.join(authors, "RFDN_AIM.pth")
-    torch.save({}, fake)
+    authors_pth = os.path.join(authors, "RFDN_AIM.pth")
+    torch.save({}, authors_pth)
     rc, out = run("--run", os.path.join(tmp, "init"), "--steps", "1",
-                  "--init-from", fake, *common)
+                  "--init-from", authors_pth, *common)
     check(rc != 0 and "not a starting point" in out,
           "--init-from refuses the authors' weights")
 
