@@ -98,6 +98,24 @@ def main():
             check(("training in bf16" in log) == (prec == "bf16"),
                   "%s: the log says when training is in bf16" % prec)
 
+    # a resumed run may change its patch size (fine-tuning on larger
+    # patches); the log says so, and a later resume keeps the new size
+    twice = os.path.join(tmp, "twice-fp32")
+    larger = [("16" if c == "12" and common[i - 1] == "--patch" else c)
+              for i, c in enumerate(common)]
+    rc1, _ = run("--run", twice, "--steps", "6", "--precision", "fp32", *larger)
+    no_patch = [c for i, c in enumerate(common) if "--patch" not in common[i - 1:i + 1]]
+    rc2, out = run("--run", twice, "--steps", "7", "--precision", "fp32", *no_patch)
+    try:
+        log, _ = log_rows(twice)
+        ck = weights(twice)
+        check(rc1 == 0 and rc2 == 0 and ck["step"] == 7 and ck["args"]["patch"] == 16
+              and "batch 2 of 16x16" in out and log.count("# from step 5: patch 16\n") == 1
+              and "patch 12" not in log,
+              "--patch on resume: logged once, kept by the next resume")
+    except (OSError, KeyError) as e:
+        check(False, "--patch on resume: %s" % e)
+
     # bf16 computes differently from fp32 (it is not ignored), to a loss
     # close to fp32's
     try:

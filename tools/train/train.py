@@ -266,8 +266,11 @@ def main(argv):
     ap.add_argument("--arch", choices=sorted(reference.ARCHS))
     ap.add_argument("--scale", type=int, choices=[2, 3, 4])
     ap.add_argument("--steps", type=int, default=100000, help="stop at this step")
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--patch", type=int, default=48, help="LR patch size")
+    ap.add_argument("--batch", type=int,
+                    help="patches per step (default 16, or the checkpoint's)")
+    ap.add_argument("--patch", type=int,
+                    help="LR patch size (default 48, or the checkpoint's); a "
+                         "resumed run may change it, e.g. larger for fine-tuning")
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--halve-every", type=int, default=40000)
     ap.add_argument("--loss", choices=["l1", "l2"], default="l1")
@@ -307,9 +310,17 @@ def main(argv):
     ckpt_path = os.path.join(a.run, "ckpt.pt")
     resumed = os.path.exists(ckpt_path)
     ck = torch.load(ckpt_path, map_location="cpu", weights_only=False) if resumed else None
+    changed = []
     if ck:
-        for k in ("arch", "scale", "batch", "patch"):
+        for k in ("arch", "scale"):
             setattr(a, k, ck["args"][k])
+        for k in ("batch", "patch"):
+            if getattr(a, k) is None:
+                setattr(a, k, ck["args"][k])
+            elif getattr(a, k) != ck["args"][k]:
+                changed.append("%s %d" % (k, getattr(a, k)))
+    a.batch = a.batch or 16
+    a.patch = a.patch or 48
     if not a.arch or not a.scale:
         raise SystemExit("train.py: --arch and --scale are needed for a new run")
 
@@ -371,6 +382,8 @@ def main(argv):
                   "weights (decay %g)\n" % a.ema)
     if a.precision != (ck["args"].get("precision", "fp32") if ck else "fp32"):
         log.write("# from step %d: training in %s\n" % (step, a.precision))
+    if changed:
+        log.write("# from step %d: %s\n" % (step, ", ".join(changed)))
     t0, t_start, nacc = time.time(), time.time(), 0
     # the loss is summed on the device: no synchronisation per step
     acc = torch.zeros((), dtype=torch.float64, device=dev)
