@@ -116,6 +116,20 @@ def main():
     except (OSError, KeyError) as e:
         check(False, "--patch on resume: %s" % e)
 
+    # the learning-rate schedule comes from each command line: a resume
+    # may restart it higher (the log says so), and the rate follows it
+    slower = [("4" if c == "2" and no_patch[i - 1] == "--halve-every" else c)
+              for i, c in enumerate(no_patch)]
+    rc, _ = run("--run", twice, "--steps", "9", "--precision", "fp32", *slower)
+    try:
+        log, rows = log_rows(twice)
+        check(rc == 0 and log.count("# from step 7: lr 0.0005 halving every 4 steps "
+                                    "(was 0.0005 every 2)\n") == 1
+              and rows[-1][0] == "9" and rows[-1][2] == "1.25e-04",
+              "--halve-every on resume: logged, and the rate at step 9 is 1.25e-04")
+    except (OSError, IndexError) as e:
+        check(False, "--halve-every on resume: %s" % e)
+
     # bf16 computes differently from fp32 (it is not ignored), to a loss
     # close to fp32's
     try:

@@ -51,12 +51,14 @@ print('LR cache:', train.prepare_cache(train.train_dirs('$DATA'), (2, 3, 4), 'ca
 echo "cache ready after $(( $(date +%s) - start )) s"
 
 mkdir -p "$W"
-STEPS=${RFDN_TRAIN_STEPS:-30000}
-common="--device $DEV --threads 2 --steps $STEPS --halve-every ${RFDN_TRAIN_HALVE:-8000} --save-every 1000 --stop-at $end"
+. tools/train/plan.sh  # steps_of, halve_of
+common="--device $DEV --threads 2 --save-every 1000 --stop-at $end"
 run() { # name [options]
     local name=$1
     shift
-    $PY $T --run "$W/$name" "$@" $common > "$W/$name.out" 2>&1
+    local scale=${name##*-x}
+    $PY $T --run "$W/$name" "$@" --steps "$(steps_of "$scale")" \
+        --halve-every "$(halve_of "$scale")" $common > "$W/$name.out" 2>&1
     echo "$name: $(tail -n 1 "$W/$name.out")"
 }
 step_of() { # checkpoint
@@ -67,7 +69,7 @@ for name in e-rfdn-x2 rfdn-x2 e-rfdn-x4 e-rfdn-x3 rfdn-x4 rfdn-x3; do
     arch=${name%-x*} scale=${name##*-x}
     if [ -f "$CK/$name/ckpt.pt" ]; then
         step=$(step_of "$CK/$name/ckpt.pt") || exit 2
-        if [ "$step" -ge "$STEPS" ]; then
+        if [ "$step" -ge "$(steps_of "$scale")" ]; then
             echo "$name: finished ($step steps)"
             continue
         fi

@@ -12,8 +12,7 @@
 set -e
 cd "$(dirname "$0")/../.."
 CK=models/checkpoints
-STEPS=${RFDN_TRAIN_STEPS:-30000}
-HALVE=${RFDN_TRAIN_HALVE:-8000}  # the learning rate halves every HALVE steps
+. tools/train/plan.sh  # STEPS, HALVE and their x4 values
 T=tools/train/train.py
 bar() { awk -v s="$1" '$1 == s { print $2 }' models/bars; }
 # the stage's model, for `meson install` and the README table, when it
@@ -25,13 +24,13 @@ export_model() { # name scale
         --min-set5 "$(bar "$2")" || rc=$?
     case $rc in 0|3) ;; *) exit 1 ;; esac
 }
-finished() { # run: whether its checkpoint reached $STEPS
-    [ -f "$1/ckpt.pt" ] && [ "$(/usr/bin/python3 $T --step-of "$1/ckpt.pt")" -ge "$STEPS" ]
+finished() { # run scale: whether its checkpoint reached the stage's steps
+    [ -f "$1/ckpt.pt" ] && [ "$(/usr/bin/python3 $T --step-of "$1/ckpt.pt")" -ge "$(steps_of "$2")" ]
 }
 stage() { # pass name arch scale init-from|"" [train.py options]
     pass=$1 name=$2 run=$CK/$2 arch=$3 scale=$4 from=$5
     shift 5
-    if finished "$run"; then
+    if finished "$run" "$scale"; then
         # finished (here or in a GPU window): exported unless it is already
         [ -f "models/$name.safetensors" ] || export_model "$name" "$scale"
         return 0
@@ -45,16 +44,17 @@ stage() { # pass name arch scale init-from|"" [train.py options]
     fi
     init=""
     [ -n "$from" ] && [ ! -f "$run/ckpt.pt" ] && init="--init-from $CK/$from/ckpt.pt"
-    /usr/bin/python3 $T --run "$run" --arch "$arch" --scale "$scale" --steps "$STEPS" \
-        --halve-every "$HALVE" $init $until "$@" || exit $?
+    /usr/bin/python3 $T --run "$run" --arch "$arch" --scale "$scale" \
+        --steps "$(steps_of "$scale")" --halve-every "$(halve_of "$scale")" \
+        $init $until "$@" || exit $?
     if [ "$pass" = 1 ]; then
         export_model "$name" "$scale"
         # on to the next stage with this one exported or at its last step;
         # otherwise the run ended early (signal or --max-minutes)
-        [ -f "models/$name.safetensors" ] || finished "$run" || exit 0
+        [ -f "models/$name.safetensors" ] || finished "$run" "$scale" || exit 0
         return 0
     fi
-    finished "$run" || exit 0
+    finished "$run" "$scale" || exit 0
     export_model "$name" "$scale"
 }
 for pass in 1 2; do

@@ -319,6 +319,13 @@ def main(argv):
                 setattr(a, k, ck["args"][k])
             elif getattr(a, k) != ck["args"][k]:
                 changed.append("%s %d" % (k, getattr(a, k)))
+        # the learning-rate schedule comes from the command line every time
+        # (schedule.sh passes it); a change, e.g. a restart at a higher rate,
+        # is noted in the log
+        old = (ck["args"]["lr"], ck["args"]["halve_every"])
+        if (a.lr, a.halve_every) != old:
+            changed.append("lr %g halving every %d steps (was %g every %d)"
+                           % ((a.lr, a.halve_every) + old))
     a.batch = a.batch or 16
     a.patch = a.patch or 48
     if not a.arch or not a.scale:
