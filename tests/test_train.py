@@ -168,6 +168,11 @@ def main():
                       *common[2:])
         check(rc != 0 and "evaluation images are never training data" in out,
               what + " is refused")
+    # a zero batch, patch or halving period is an error, not a default
+    for opt in ("--batch", "--patch", "--halve-every"):
+        rc, out = run("--run", os.path.join(tmp, "zero"), "--steps", "1", *common, opt, "0")
+        check(rc != 0 and opt + " must be 1 or more" in out
+              and not os.path.exists(os.path.join(tmp, "zero")), opt + " 0 is refused")
     authors = os.path.join(tmp, "no-shared", "models")
     os.makedirs(authors)
     authors_pth = os.path.join(authors, "RFDN_AIM.pth")

@@ -296,6 +296,9 @@ def main(argv):
     ap.add_argument("--min-set5", type=float, default=0,
                     help="with --export: export only at this Set5 Y-PSNR or above")
     a = ap.parse_args(argv)
+    for k in ("batch", "patch", "halve_every"):
+        if getattr(a, k) is not None and getattr(a, k) < 1:
+            ap.error("--%s must be 1 or more" % k.replace("_", "-"))
 
     if a.step_of:
         print(torch.load(a.step_of, map_location="cpu", weights_only=False)["step"])
@@ -326,8 +329,8 @@ def main(argv):
         if (a.lr, a.halve_every) != old:
             changed.append("lr %g halving every %d steps (was %g every %d)"
                            % ((a.lr, a.halve_every) + old))
-    a.batch = a.batch or 16
-    a.patch = a.patch or 48
+    a.batch = a.batch if a.batch is not None else 16
+    a.patch = a.patch if a.patch is not None else 48
     if not a.arch or not a.scale:
         raise SystemExit("train.py: --arch and --scale are needed for a new run")
 
