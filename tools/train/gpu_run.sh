@@ -53,11 +53,11 @@ echo "cache ready after $(( $(date +%s) - start )) s"
 mkdir -p "$W"
 . tools/train/plan.sh  # steps_of, halve_of
 common="--device $DEV --threads 2 --save-every 1000 --stop-at $end"
-run() { # name [options]
-    local name=$1
-    shift
-    local scale=${name##*-x}
-    $PY $T --run "$W/$name" "$@" --steps "$(steps_of "$scale")" \
+run() { # name arch scale [options]
+    local name=$1 arch=$2 scale=$3
+    shift 3
+    $PY $T --run "$W/$name" --arch "$arch" --scale "$scale" "$@" \
+        --steps "$(steps_of "$scale")" \
         --halve-every "$(halve_of "$scale")" $common > "$W/$name.out" 2>&1
     echo "$name: $(tail -n 1 "$W/$name.out")"
 }
@@ -75,14 +75,14 @@ for name in e-rfdn-x2 rfdn-x2 e-rfdn-x4 e-rfdn-x3 rfdn-x4 rfdn-x3; do
         fi
         cp -a "$CK/$name" "$W"/
         echo "$name: resumes at step $step"
-        run "$name" --arch "$arch" --scale "$scale" &
+        run "$name" "$arch" "$scale" &
     elif [ "$scale" = 2 ]; then
         echo "$name: from scratch"
-        run "$name" --arch "$arch" --scale "$scale" &
+        run "$name" "$arch" "$scale" &
     elif [ -f "$CK/$arch-x2/ckpt.pt" ]; then
         [ -f "$W/init-$arch-x2.pt" ] || cp "$CK/$arch-x2/ckpt.pt" "$W/init-$arch-x2.pt"
         echo "$name: from $arch-x2 at step $(step_of "$W/init-$arch-x2.pt")"
-        run "$name" --arch "$arch" --scale "$scale" --init-from "$W/init-$arch-x2.pt" &
+        run "$name" "$arch" "$scale" --init-from "$W/init-$arch-x2.pt" &
     else
         echo "$name: waits for $arch-x2"
     fi
