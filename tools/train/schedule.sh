@@ -14,6 +14,26 @@ cd "$(dirname "$0")/../.."
 CK=models/checkpoints
 . tools/train/plan.sh  # STEPS, HALVE and their x4 values
 T=tools/train/train.py
+# --max-minutes bounds the whole schedule, not each stage: it becomes one
+# --stop-at time (Unix seconds) that every stage's train.py is given
+n=$#
+while [ "$n" -gt 0 ]; do
+    a=$1
+    shift
+    n=$((n - 1))
+    case $a in
+    --max-minutes=*) m=${a#*=} ;;
+    --max-minutes)
+        m=""
+        if [ "$n" -gt 0 ]; then m=$1; shift; n=$((n - 1)); fi ;;
+    *) set -- "$@" "$a"; continue ;;
+    esac
+    end=$(awk -v m="$m" -v t="$(date +%s)" 'BEGIN { if (m !~ /^[0-9]+([.][0-9]*)?$/) exit 1; printf "%d", (m > 0 ? t + m * 60 : 0) }') || {
+        echo "schedule.sh: --max-minutes needs a number of minutes, not '$m'" >&2
+        exit 2
+    }
+    if [ "$end" -gt 0 ]; then set -- "$@" --stop-at "$end"; fi # 0: no bound
+done
 bar() { awk -v s="$1" '$1 == s { print $2 }' models/bars; }
 # the stage's model, for `meson install` and the README table, when it
 # passes the bar on Set5 (the test shipped-models checks the same); a stage
