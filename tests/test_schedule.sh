@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The training schedule's logic (tools/train/schedule.sh), with train.py
+# replaced by a stand-in that records its command lines: stage order, x3/x4
+# started from the x2 body, each scale's steps and lr schedule, the Set5 stop
+# of pass 1, exports, and --max-minutes as one deadline for the whole
+# schedule.
+# usage: test_schedule.sh SOURCE_ROOT
+set -u
+src=${1:?source root}
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+fails=0
+check() { # description command...
+    d=$1
+    shift
+    if "$@"; then echo "ok: $d"; else echo "FAIL: $d"; fails=$((fails + 1)); fi
+}
+
+setup() {
+    rm -rf "$t/tree"
+    mkdir -p "$t/tree/tools/train" "$t/tree/models/checkpoints"
+    cp "$src/tools/train/schedule.sh" "$src/tools/train/plan.sh" "$t/tree/tools/train/"
+    cp "$src/models/bars" "$t/tree/models/"
+    # the stand-in: a training call writes a checkpoint that holds its
+    # --steps (the stage finishes), --step-of reads it back, --export writes
+    # the model
+    cat > "$t/tree/tools/train/train.py" << 'EOF'
+import sys
+a = sys.argv[1:]
+def opt(name):
+    return a[a.index(name) + 1] if name in a else None
+if "--step-of" in a:
+    print(open(opt("--step-of")).read())
+    sys.exit(0)
+with open("calls.log", "a") as f:
+    f.write(" ".join(a) + "\n")
+if "--export" in a:
+    open(opt("--export"), "w").write("model")
+    sys.exit(0)
+import os
+os.makedirs(opt("--run"), exist_ok=True)
+open(opt("--run") + "/ckpt.pt", "w").write(opt("--steps"))
+EOF
+}
+calls() { cat "$t/tree/calls.log" 2>/dev/null; }
+# the training calls of one stage
+trained() { calls | grep -v -- --export | grep -- "--run models/checkpoints/$1 "; }
+
+# a fresh schedule, bounded to 10 minutes
+setup
+now=$(date +%s)
+sh "$t/tree/tools/train/schedule.sh" --device cuda --max-minutes 10 > "$t/out" 2>&1
+check "schedule runs (status $?)" [ $? -eq 0 ]
+check "six training calls" [ "$(calls | grep -vc -- --export)" -eq 6 ]
+check "six exports" [ "$(calls | grep -c -- --export)" -eq 6 ]
+order=$(calls | grep -v -- --export | sed 's/^--run models\/checkpoints\/\([^ ]*\) .*/\1/' | tr '\n' ' ')
+check "stage order ($order)" [ "$order" = "e-rfdn-x2 rfdn-x2 e-rfdn-x3 rfdn-x3 e-rfdn-x4 rfdn-x4 " ]
+for s in e-rfdn-x2 rfdn-x2 e-rfdn-x3 rfdn-x3 e-rfdn-x4 rfdn-x4; do
+    check "$s exported" [ -f "$t/tree/models/$s.safetensors" ]
+done
+check "x2 from scratch" sh -c "! grep -- '--run models/checkpoints/[a-z-]*-x2 .*--init-from' '$t/tree/calls.log'"
+check "e-rfdn-x3 starts from the e-rfdn-x2 body" \
+    sh -c "grep -- '--run models/checkpoints/e-rfdn-x3 .*--init-from models/checkpoints/e-rfdn-x2/ckpt.pt' '$t/tree/calls.log' >/dev/null"
+check "rfdn-x4 starts from the rfdn-x2 body" \
+    sh -c "grep -- '--run models/checkpoints/rfdn-x4 .*--init-from models/checkpoints/rfdn-x2/ckpt.pt' '$t/tree/calls.log' >/dev/null"
+check "x3: 30000 steps, halving every 8000" \
+    sh -c "grep -- '--run models/checkpoints/rfdn-x3 .*--steps 30000 --halve-every 8000' '$t/tree/calls.log' >/dev/null"
+check "x4: 60000 steps, halving every 17000" \
+    sh -c "grep -- '--run models/checkpoints/e-rfdn-x4 .*--steps 60000 --halve-every 17000' '$t/tree/calls.log' >/dev/null"
+x4bar=$(awk '$1 == 4 { print $2 + 0.01 }' "$src/models/bars")
+check "pass 1 stops 0.01 dB above the bar (x4: $x4bar)" \
+    sh -c "grep -- '--run models/checkpoints/rfdn-x4 .*--until-set5 $x4bar ' '$t/tree/calls.log' >/dev/null"
+check "options reach train.py" [ "$(trained rfdn-x3 | grep -c -- '--device cuda')" -eq 1 ]
+# one deadline for all: stages that finish do not give the next one 10 more minutes
+stops=$(calls | grep -v -- --export | sed -n 's/.*--stop-at \([0-9]*\).*/\1/p' | sort -u)
+check "every stage gets --stop-at" [ "$(calls | grep -v -- --export | grep -c -- '--stop-at ')" -eq 6 ]
+check "one deadline ($stops)" [ "$(echo "$stops" | wc -l)" -eq 1 ]
+check "deadline 10 minutes from now" [ "${stops:-0}" -ge $((now + 600)) -a "${stops:-0}" -le $((now + 605)) ]
+check "--max-minutes is not passed on" sh -c "! grep -q -- --max-minutes '$t/tree/calls.log'"
+
+# run again: every stage finished and exported, nothing to do
+: > "$t/tree/calls.log"
+sh "$t/tree/tools/train/schedule.sh" > "$t/out" 2>&1
+check "a finished schedule does nothing" [ -z "$(calls)" ]
+
+# pass 1 skips an exported stage that has not finished
+setup
+mkdir -p "$t/tree/models/checkpoints/e-rfdn-x2"
+echo 12000 > "$t/tree/models/checkpoints/e-rfdn-x2/ckpt.pt"
+echo model > "$t/tree/models/e-rfdn-x2.safetensors"
+sh "$t/tree/tools/train/schedule.sh" --max-minutes=0 > "$t/out" 2>&1
+first=$(calls | head -n 1)
+check "pass 1 skips an exported stage (first call: ${first%% --steps*})" \
+    [ "${first%% --steps*}" = "--run models/checkpoints/rfdn-x2 --arch rfdn --scale 2" ]
+check "pass 2 resumes it" [ "$(trained e-rfdn-x2 | wc -l)" -eq 1 ]
+check "pass 2 has no Set5 stop" sh -c "! grep -- '--run models/checkpoints/e-rfdn-x2 .*--until-set5' '$t/tree/calls.log'"
+check "--max-minutes 0: no deadline" sh -c "! grep -q -- --stop-at '$t/tree/calls.log'"
+
+# a bad --max-minutes is refused before any training
+for bad in "--max-minutes abc" "--max-minutes" "--max-minutes=-5"; do
+    setup
+    sh "$t/tree/tools/train/schedule.sh" $bad > "$t/out" 2>&1
+    rc=$?
+    check "'$bad' refused (status $rc): $(head -c 80 "$t/out")" [ $rc -eq 2 ]
+    check "'$bad': no training" [ -z "$(calls)" ]
+done
+
+[ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
