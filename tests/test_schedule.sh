@@ -44,40 +44,44 @@ open(opt("--run") + "/ckpt.pt", "w").write(opt("--steps"))
 EOF
 }
 calls() { cat "$t/tree/calls.log" 2>/dev/null; }
-# the training calls of one stage
-trained() { calls | grep -v -- --export | grep -- "--run models/checkpoints/$1 "; }
+# whether some call matches a pattern (grep's basic regular expression)
+has() { grep -q -- "$1" "$t/tree/calls.log" 2>/dev/null; }
+lacks() { ! has "$1"; }
+# the training calls (not the exports), of all stages or of one
+trainings() { calls | grep -v -- --export; }
+trained() { trainings | grep -- "--run models/checkpoints/$1 "; }
 
 # a fresh schedule, bounded to 10 minutes
 setup
 now=$(date +%s)
 sh "$t/tree/tools/train/schedule.sh" --device cuda --max-minutes 10 > "$t/out" 2>&1
 check "schedule runs (status $?)" [ $? -eq 0 ]
-check "six training calls" [ "$(calls | grep -vc -- --export)" -eq 6 ]
+check "six training calls" [ "$(trainings | wc -l)" -eq 6 ]
 check "six exports" [ "$(calls | grep -c -- --export)" -eq 6 ]
-order=$(calls | grep -v -- --export | sed 's/^--run models\/checkpoints\/\([^ ]*\) .*/\1/' | tr '\n' ' ')
+order=$(trainings | sed 's/^--run models\/checkpoints\/\([^ ]*\) .*/\1/' | tr '\n' ' ')
 check "stage order ($order)" [ "$order" = "e-rfdn-x2 rfdn-x2 e-rfdn-x3 rfdn-x3 e-rfdn-x4 rfdn-x4 " ]
 for s in e-rfdn-x2 rfdn-x2 e-rfdn-x3 rfdn-x3 e-rfdn-x4 rfdn-x4; do
     check "$s exported" [ -f "$t/tree/models/$s.safetensors" ]
 done
-check "x2 from scratch" sh -c "! grep -- '--run models/checkpoints/[a-z-]*-x2 .*--init-from' '$t/tree/calls.log'"
+check "x2 from scratch" lacks '--run models/checkpoints/[a-z-]*-x2 .*--init-from'
 check "e-rfdn-x3 starts from the e-rfdn-x2 body" \
-    sh -c "grep -- '--run models/checkpoints/e-rfdn-x3 .*--init-from models/checkpoints/e-rfdn-x2/ckpt.pt' '$t/tree/calls.log' >/dev/null"
+    has '--run models/checkpoints/e-rfdn-x3 .*--init-from models/checkpoints/e-rfdn-x2/ckpt.pt'
 check "rfdn-x4 starts from the rfdn-x2 body" \
-    sh -c "grep -- '--run models/checkpoints/rfdn-x4 .*--init-from models/checkpoints/rfdn-x2/ckpt.pt' '$t/tree/calls.log' >/dev/null"
+    has '--run models/checkpoints/rfdn-x4 .*--init-from models/checkpoints/rfdn-x2/ckpt.pt'
 check "x3: 30000 steps, halving every 8000" \
-    sh -c "grep -- '--run models/checkpoints/rfdn-x3 .*--steps 30000 --halve-every 8000' '$t/tree/calls.log' >/dev/null"
+    has '--run models/checkpoints/rfdn-x3 .*--steps 30000 --halve-every 8000'
 check "x4: 60000 steps, halving every 17000" \
-    sh -c "grep -- '--run models/checkpoints/e-rfdn-x4 .*--steps 60000 --halve-every 17000' '$t/tree/calls.log' >/dev/null"
+    has '--run models/checkpoints/e-rfdn-x4 .*--steps 60000 --halve-every 17000'
 x4bar=$(awk '$1 == 4 { print $2 + 0.01 }' "$src/models/bars")
 check "pass 1 stops 0.01 dB above the bar (x4: $x4bar)" \
-    sh -c "grep -- '--run models/checkpoints/rfdn-x4 .*--until-set5 $x4bar ' '$t/tree/calls.log' >/dev/null"
+    has "--run models/checkpoints/rfdn-x4 .*--until-set5 $x4bar "
 check "options reach train.py" [ "$(trained rfdn-x3 | grep -c -- '--device cuda')" -eq 1 ]
 # one deadline for all: stages that finish do not give the next one 10 more minutes
-stops=$(calls | grep -v -- --export | sed -n 's/.*--stop-at \([0-9]*\).*/\1/p' | sort -u)
-check "every stage gets --stop-at" [ "$(calls | grep -v -- --export | grep -c -- '--stop-at ')" -eq 6 ]
+stops=$(trainings | sed -n 's/.*--stop-at \([0-9]*\).*/\1/p' | sort -u)
+check "every stage gets --stop-at" [ "$(trainings | grep -c -- '--stop-at ')" -eq 6 ]
 check "one deadline ($stops)" [ "$(echo "$stops" | wc -l)" -eq 1 ]
 check "deadline 10 minutes from now" [ "${stops:-0}" -ge $((now + 600)) -a "${stops:-0}" -le $((now + 605)) ]
-check "--max-minutes is not passed on" sh -c "! grep -q -- --max-minutes '$t/tree/calls.log'"
+check "--max-minutes is not passed on" lacks --max-minutes
 
 # run again: every stage finished and exported, nothing to do
 : > "$t/tree/calls.log"
@@ -94,8 +98,8 @@ first=$(calls | head -n 1)
 check "pass 1 skips an exported stage (first call: ${first%% --steps*})" \
     [ "${first%% --steps*}" = "--run models/checkpoints/rfdn-x2 --arch rfdn --scale 2" ]
 check "pass 2 resumes it" [ "$(trained e-rfdn-x2 | wc -l)" -eq 1 ]
-check "pass 2 has no Set5 stop" sh -c "! grep -- '--run models/checkpoints/e-rfdn-x2 .*--until-set5' '$t/tree/calls.log'"
-check "--max-minutes 0: no deadline" sh -c "! grep -q -- --stop-at '$t/tree/calls.log'"
+check "pass 2 has no Set5 stop" lacks '--run models/checkpoints/e-rfdn-x2 .*--until-set5'
+check "--max-minutes 0: no deadline" lacks --stop-at
 
 # a bad --max-minutes is refused before any training
 for bad in "--max-minutes abc" "--max-minutes" "--max-minutes=-5"; do
