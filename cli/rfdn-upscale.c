@@ -30,6 +30,8 @@
 #include "imageops.h"
 #include "modelpath.h"
 #include "rfdn.h"
+#include "scan.h"
+#include "eval.h"
 
 #define PROG "rfdn-upscale"
 
@@ -87,6 +89,10 @@ static void usage(FILE *f)
             "model's scale, upscales it, and prints Y-PSNR / SSIM (border = scale).\n"
             "  --check-lr DIR          also compare each generated LR image with\n"
             "                          DIR/<name> and fail if any byte differs\n"
+            "  --jpeg Q                save each LR image as JPEG at quality Q (libjpeg,\n"
+            "                          4:2:0 chroma) and upscale the decoded JPEG\n"
+            "  --bicubic               upscale with MATLAB bicubic (the baseline) instead\n"
+            "                          of a model, by --scale\n"
             "\n"
             "models: lists the model files found and where they are looked for.\n"
             "\n"
@@ -313,50 +319,6 @@ done:
 /* ------------------------------------------------------------------------ */
 /* Inputs */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool is_image_name(const char *name)
-{
-    return name[0] != '.' && rfdn_io_format_from_path(name) != RFDN_IO_FORMAT_NONE;
-}
-
-/* Adds the image files of folder `dir` (relative path `rel` under the
- * input folder) to `out` as pairs (path, relative path), sorted; descends
- * into subfolders when `recursive`. */
-static void scan_dir(const char *dir, const char *rel, bool recursive, GPtrArray *out)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (!d)
-        return;
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    const char *e;
-    while ((e = g_dir_read_name(d)))
-        g_ptr_array_add(names, g_strdup(e));
-    g_dir_close(d);
-    qsort(names->pdata, names->len, sizeof(char *), cmp_str);
-    for (guint i = 0; i < names->len; i++) {
-        const char *n = names->pdata[i];
-        char *p = g_build_filename(dir, n, NULL);
-        char *r = rel ? g_build_filename(rel, n, NULL) : g_strdup(n);
-        if (g_file_test(p, G_FILE_TEST_IS_DIR)) {
-            if (recursive && n[0] != '.')
-                scan_dir(p, r, recursive, out);
-            g_free(p);
-            g_free(r);
-        } else if (is_image_name(n)) {
-            g_ptr_array_add(out, p);
-            g_ptr_array_add(out, r);
-        } else {
-            g_free(p);
-            g_free(r);
-        }
-    }
-    g_ptr_array_free(names, TRUE);
-}
-
 static bool same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -383,135 +345,6 @@ static char *output_name(const char *outdir, const char *rel, rfdn_io_format fmt
 }
 
 /* ------------------------------------------------------------------------ */
-/* eval */
-
-/* Keeps the first `c` channels of an 8-bit image, cropped to w x h. */
-static uint8_t *crop_channels(const rfdn_io_image *im, int c, int w, int h)
-{
-    uint8_t *o = g_try_malloc((size_t)w * h * c + 1);
-    if (!o)
-        return NULL;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            memcpy(o + ((size_t)y * w + x) * c,
-                   (const uint8_t *)im->pixels + y * im->stride + (size_t)x * im->channels, c);
-    return o;
-}
-
-static int eval_one(rfdn_context *ctx, const char *path, int s, const char *check_lr,
-                    double *psnr, double *ssim)
-{
-    GError *err = NULL;
-    rfdn_io_image *hr = rfdn_io_load(path, (uint64_t)1 << 28, &err);
-    if (!hr) {
-        fprintf(stderr, PROG ": %s: %s\n", path, err->message);
-        g_error_free(err);
-        return -1;
-    }
-    int ret = -1;
-    uint8_t *hrc = NULL, *lr = NULL, *sr = NULL;
-    double *yh = NULL, *ys = NULL;
-    /* modcrop; alpha dropped.  A gray image goes through the engine as gray
-     * (it comes back gray) and is its own Y; colour images are compared on
-     * BT.601 Y. */
-    const int w = hr->width / s * s, h = hr->height / s * s;
-    const int c = hr->channels >= 3 ? 3 : 1;
-    if (hr->bits != 8 || w < s || h < s) {
-        fprintf(stderr, PROG ": %s: eval needs an 8-bit image of at least %d x %d pixels\n",
-                path, s, s);
-        goto out;
-    }
-    hrc = crop_channels(hr, c, w, h);
-    lr = g_try_malloc((size_t)(w / s) * (h / s) * c + 1);
-    sr = g_try_malloc((size_t)w * h * c + 1);
-    yh = g_try_malloc(sizeof(double) * (size_t)w * h);
-    ys = g_try_malloc(sizeof(double) * (size_t)w * h);
-    if (!hrc || !lr || !sr || !yh || !ys ||
-        rfdn_imresize_down(hrc, w, h, c, (size_t)w * c, s, lr) != 0) {
-        fprintf(stderr, PROG ": %s: out of memory\n", path);
-        goto out;
-    }
-    if (check_lr) {
-        char *base = g_path_get_basename(path);
-        char *ref = g_build_filename(check_lr, base, NULL);
-        rfdn_io_image *lref = rfdn_io_load(ref, 0, &err);
-        bool same = lref && lref->bits == 8 && lref->width == w / s && lref->height == h / s &&
-                    (lref->channels >= 3 ? 3 : 1) == c;
-        uint8_t *lc = same ? crop_channels(lref, c, w / s, h / s) : NULL;
-        same = same && lc && !memcmp(lc, lr, (size_t)(w / s) * (h / s) * c);
-        if (!same)
-            fprintf(stderr, PROG ": %s: the generated LR image differs from %s%s%s\n", path,
-                    ref, err ? ": " : "", err ? err->message : "");
-        g_clear_error(&err);
-        g_free(lc);
-        rfdn_io_image_free(lref);
-        g_free(ref);
-        g_free(base);
-        if (!same)
-            goto out;
-    }
-    rfdn_image li = {w / s, h / s, c, RFDN_SAMPLE_U8, (size_t)(w / s) * c, lr};
-    rfdn_image si = {w, h, c, RFDN_SAMPLE_U8, (size_t)w * c, sr};
-    rfdn_status st = rfdn_upscale(ctx, &li, &si);
-    if (st != RFDN_OK) {
-        fprintf(stderr, PROG ": %s: %s\n", path,
-                st == RFDN_CANCELLED ? "interrupted" : rfdn_context_error(ctx));
-        goto out;
-    }
-    rfdn_luma(hrc, w, h, c, (size_t)w * c, c == 1, yh);
-    rfdn_luma(sr, w, h, c, (size_t)w * c, c == 1, ys);
-    *psnr = rfdn_psnr(yh, ys, w, h, s);
-    *ssim = rfdn_ssim(yh, ys, w, h, s);
-    ret = 0;
-out:
-    g_free(hrc);
-    g_free(lr);
-    g_free(sr);
-    g_free(yh);
-    g_free(ys);
-    rfdn_io_image_free(hr);
-    return ret;
-}
-
-static int cmd_eval(rfdn_context *ctx, char **args, int n, const char *check_lr, bool quiet)
-{
-    rfdn_model_info info;
-    rfdn_model_get_info(rfdn_context_get_model(ctx), &info);
-    GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
-    for (int i = 0; i < n; i++) {
-        if (g_file_test(args[i], G_FILE_TEST_IS_DIR)) {
-            scan_dir(args[i], NULL, false, pairs);
-        } else {
-            g_ptr_array_add(pairs, g_strdup(args[i]));
-            g_ptr_array_add(pairs, NULL);
-        }
-    }
-    double sum_psnr = 0, sum_ssim = 0;
-    int count = 0, failed = 0;
-    if (!quiet)
-        printf("%-24s %9s %7s\n", "image", "Y-PSNR", "SSIM");
-    for (guint i = 0; i < pairs->len && !g_interrupted; i += 2) {
-        const char *path = pairs->pdata[i];
-        double p, q;
-        if (eval_one(ctx, path, info.scale, check_lr, &p, &q) != 0) {
-            failed++;
-            continue;
-        }
-        char *base = g_path_get_basename(path);
-        if (!quiet)
-            printf("%-24s %9.4f %7.4f\n", base, p, q);
-        g_free(base);
-        sum_psnr += p;
-        sum_ssim += q;
-        count++;
-    }
-    if (count)
-        printf("%-24s %9.4f %7.4f\n", "average", sum_psnr / count, sum_ssim / count);
-    g_ptr_array_free(pairs, TRUE);
-    return g_interrupted ? 130 : failed || !count ? 1 : 0;
-}
-
-/* ------------------------------------------------------------------------ */
 
 static bool parse_int(const char *s, long lo, long hi, long *v)
 {
@@ -532,7 +365,7 @@ int main(int argc, char **argv)
         argv++;
         argc--;
     }
-    enum { OPT_CHECK_LR = 256, OPT_OFFICIAL, OPT_SUFFIX };
+    enum { OPT_CHECK_LR = 256, OPT_OFFICIAL, OPT_SUFFIX, OPT_JPEG, OPT_BICUBIC };
     static const struct option opts[] = {
         {"model", required_argument, 0, 'n'},
         {"scale", required_argument, 0, 's'},
@@ -551,12 +384,15 @@ int main(int argc, char **argv)
         {"overwrite", no_argument, 0, 'y'},
         {"quiet", no_argument, 0, 'q'},
         {"check-lr", required_argument, 0, OPT_CHECK_LR},
+        {"jpeg", required_argument, 0, OPT_JPEG},
+        {"bicubic", no_argument, 0, OPT_BICUBIC},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
     const char *model_name = "e-rfdn", *model_file = NULL, *output = NULL, *outdir = NULL;
-    const char *check_lr = NULL, *suffix = NULL;
+    const char *suffix = NULL;
+    rfdn_eval_options eo = {.interrupted = &g_interrupted};
     char *official = NULL;
     int scale = 4;
     bool overwrite = false, quiet = false, recursive = false, official_arg = false;
@@ -655,10 +491,20 @@ int main(int argc, char **argv)
             overwrite = true;
             break;
         case 'q':
-            quiet = true;
+            quiet = eo.quiet = true;
             break;
         case OPT_CHECK_LR:
-            check_lr = optarg;
+            eo.check_lr = optarg;
+            break;
+        case OPT_JPEG:
+            if (!parse_int(optarg, 1, 100, &v)) {
+                fprintf(stderr, PROG ": --jpeg must be a JPEG quality from 1 to 100\n");
+                return 2;
+            }
+            eo.jpeg_quality = (int)v;
+            break;
+        case OPT_BICUBIC:
+            eo.bicubic = true;
             break;
         case 'h':
             usage(stdout);
@@ -672,6 +518,10 @@ int main(int argc, char **argv)
         }
     }
     so.overwrite = overwrite;
+    if (cmd != CMD_EVAL && (eo.check_lr || eo.jpeg_quality || eo.bicubic)) {
+        fprintf(stderr, PROG ": --check-lr, --jpeg and --bicubic go with eval\n");
+        return 2;
+    }
     if (cmd == CMD_MODELS)
         return cmd_models();
     const int nin = argc - optind;
@@ -713,7 +563,7 @@ int main(int argc, char **argv)
                     failed++;
                 }
                 else
-                    scan_dir(in, NULL, recursive, pairs);
+                    rfdn_scan_dir(in, NULL, recursive, pairs);
             } else {
                 g_ptr_array_add(pairs, g_strdup(in));
                 g_ptr_array_add(pairs, g_path_get_basename(in));
@@ -782,6 +632,11 @@ int main(int argc, char **argv)
     }
     if (cmd == CMD_UPSCALE && !jobs->len)
         goto out;
+    if (cmd == CMD_EVAL && eo.bicubic) { /* the baseline needs no model */
+        eo.scale = scale;
+        ret = rfdn_cmd_eval(NULL, argv + optind, nin, &eo);
+        goto out;
+    }
     path = model_file ? g_strdup(model_file)
                       : rfdn_find_model(model_name, scale, official, &err);
     if (!path) {
@@ -810,7 +665,10 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
 
     if (cmd == CMD_EVAL) {
-        ret = cmd_eval(ctx, argv + optind, nin, check_lr, quiet);
+        rfdn_model_info mi;
+        rfdn_model_get_info(rfdn_context_get_model(ctx), &mi);
+        eo.scale = mi.scale;
+        ret = rfdn_cmd_eval(ctx, argv + optind, nin, &eo);
         goto out;
     }
     progress pr = {

@@ -16,16 +16,19 @@ static double cubic(double x)
 }
 
 /* MATLAB's contributions(): for each output index, `taps` input indices
- * (0-based, mirrored at the borders) and normalised weights. */
+ * (0-based, mirrored at the borders) and normalised weights.  `scale` is
+ * out_len / in_len: below 1 (downscaling) the kernel is widened by 1/scale
+ * (antialiasing), above 1 it is the plain cubic. */
 typedef struct contrib {
     int taps;
     int *idx;
     double *wt;
 } contrib;
 
-static int contributions(int in_len, int s, int out_len, contrib *c)
+static int contributions(int in_len, double scale, int out_len, contrib *c)
 {
-    const double scale = 1.0 / s, kw = 4.0 * s; /* antialiasing widens the kernel */
+    const bool down = scale < 1.0;
+    const double kw = down ? 4.0 / scale : 4.0;
     c->taps = (int)ceil(kw) + 2;
     c->idx = malloc(sizeof(int) * (size_t)out_len * c->taps);
     c->wt = malloc(sizeof(double) * (size_t)out_len * c->taps);
@@ -40,7 +43,7 @@ static int contributions(int in_len, int s, int out_len, contrib *c)
         double sum = 0.0;
         for (int t = 0; t < c->taps; t++) {
             const int j = left + t; /* 1-based input index */
-            const double w = scale * cubic(scale * (u - j));
+            const double w = down ? scale * cubic(scale * (u - j)) : cubic(u - j);
             int m = (j - 1) % (2 * in_len); /* mirror: [1..n, n..1] repeated */
             if (m < 0)
                 m += 2 * in_len;
@@ -60,13 +63,15 @@ static uint8_t round_clip(double v)
     return (uint8_t)(v < 0.0 ? 0.0 : v > 255.0 ? 255.0 : v);
 }
 
-int rfdn_imresize_down(const uint8_t *in, int w, int h, int nc, size_t stride, int s,
-                       uint8_t *out)
+/* MATLAB's imresize for uint8: rows (vertical) first, then columns, each
+ * pass rounded and clipped. */
+static int imresize(const uint8_t *in, int w, int h, int nc, size_t stride, int ow, int oh,
+                    uint8_t *out)
 {
-    const int ow = w / s, oh = h / s;
     contrib cv = {0}, ch = {0};
     uint8_t *mid = malloc((size_t)w * oh * nc + 1);
-    if (!mid || contributions(h, s, oh, &cv) || contributions(w, s, ow, &ch)) {
+    if (!mid || contributions(h, (double)oh / h, oh, &cv) ||
+        contributions(w, (double)ow / w, ow, &ch)) {
         free(mid);
         free(cv.idx);
         free(cv.wt);
@@ -98,6 +103,18 @@ int rfdn_imresize_down(const uint8_t *in, int w, int h, int nc, size_t stride, i
     free(ch.idx);
     free(ch.wt);
     return 0;
+}
+
+int rfdn_imresize_down(const uint8_t *in, int w, int h, int nc, size_t stride, int s,
+                       uint8_t *out)
+{
+    return imresize(in, w, h, nc, stride, w / s, h / s, out);
+}
+
+int rfdn_imresize_up(const uint8_t *in, int w, int h, int nc, size_t stride, int s,
+                     uint8_t *out)
+{
+    return imresize(in, w, h, nc, stride, w * s, h * s, out);
 }
 
 void rfdn_luma(const uint8_t *in, int w, int h, int nc, size_t stride, bool gray, double *y)

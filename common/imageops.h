@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Image operations for evaluation and training data, shared by the CLI and
- * the tests: MATLAB-compatible bicubic downscaling and the Y-PSNR / SSIM
+ * the tests: MATLAB-compatible bicubic down- and upscaling and the Y-PSNR / SSIM
  * measures of docs/MODELS.md.  Plain C; interleaved 8-bit pixels.
  */
 #ifndef RFDN_IMAGEOPS_H
@@ -21,6 +21,15 @@
  */
 int rfdn_imresize_down(const uint8_t *in, int w, int h, int channels, size_t stride, int s,
                        uint8_t *out);
+
+/*
+ * Upscales by the integer factor `s` exactly as MATLAB's imresize(img, s,
+ * 'bicubic') (the "bicubic" baseline of SR papers): cubic kernel (a = -0.5),
+ * mirrored borders, vertical first, each pass rounded and clipped.  `out`
+ * holds (w*s) x (h*s) pixels, packed.  Returns 0, or -1 when memory runs out.
+ */
+int rfdn_imresize_up(const uint8_t *in, int w, int h, int channels, size_t stride, int s,
+                     uint8_t *out);
 
 /* The luma of docs/MODELS.md: Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255
  * for a colour image; for a grayscale image (`gray`: the first sample of

@@ -3,8 +3,9 @@
 # The training schedule's logic (tools/train/schedule.sh), with train.py
 # replaced by a stand-in that records its command lines: stage order, x3/x4
 # started from the x2 body, each scale's steps and lr schedule, the Set5 stop
-# of pass 1, exports, and --max-minutes as one deadline for the whole
-# schedule.
+# of pass 1, exports, the photo stages (fine-tuned from the clean ones,
+# exported at their pass-1 step count, then trained on), and --max-minutes
+# as one deadline for the whole schedule.
 # usage: test_schedule.sh SOURCE_ROOT
 set -u
 src=${1:?source root}
@@ -40,7 +41,9 @@ if "--export" in a:
     sys.exit(0)
 import os
 os.makedirs(opt("--run"), exist_ok=True)
-open(opt("--run") + "/ckpt.pt", "w").write(opt("--steps"))
+# STANDIN_MAX_STEP: the run ends early there (a signal, the deadline)
+end = min(int(opt("--steps")), int(os.environ.get("STANDIN_MAX_STEP", "1000000")))
+open(opt("--run") + "/ckpt.pt", "w").write(str(end))
 EOF
 }
 calls() { cat "$t/tree/calls.log" 2>/dev/null; }
@@ -56,13 +59,30 @@ setup
 now=$(date +%s)
 sh "$t/tree/tools/train/schedule.sh" --device cuda --max-minutes 10 > "$t/out" 2>&1
 check "schedule runs (status $?)" [ $? -eq 0 ]
-check "six training calls" [ "$(trainings | wc -l)" -eq 6 ]
-check "six exports" [ "$(calls | grep -c -- --export)" -eq 6 ]
+# six clean stages once, six photo stages twice (to their pass-1 steps,
+# then on to the end)
+check "18 training calls" [ "$(trainings | wc -l)" -eq 18 ]
+check "18 exports" [ "$(calls | grep -c -- --export)" -eq 18 ]
 order=$(trainings | sed 's/^--run models\/checkpoints\/\([^ ]*\) .*/\1/' | tr '\n' ' ')
-check "stage order ($order)" [ "$order" = "e-rfdn-x2 rfdn-x2 e-rfdn-x3 rfdn-x3 e-rfdn-x4 rfdn-x4 " ]
+photo="e-rfdn-x4-photo e-rfdn-x2-photo e-rfdn-x3-photo rfdn-x4-photo rfdn-x2-photo rfdn-x3-photo "
+check "stage order ($order)" [ "$order" = "e-rfdn-x2 rfdn-x2 e-rfdn-x3 rfdn-x3 e-rfdn-x4 rfdn-x4 $photo$photo" ]
 for s in e-rfdn-x2 rfdn-x2 e-rfdn-x3 rfdn-x3 e-rfdn-x4 rfdn-x4; do
     check "$s exported" [ -f "$t/tree/models/$s.safetensors" ]
+    check "$s-photo exported" [ -f "$t/tree/models/$s-photo.safetensors" ]
 done
+check "clean stages are not degraded" lacks '--run models/checkpoints/[a-z-]*-x[234] .*--degrade'
+check "photo stages are degraded, at their own lr" \
+    [ "$(trained e-rfdn-x3-photo | grep -c -- '--degrade photo --lr 2e-4')" -eq 2 ]
+check "e-rfdn-x3-photo starts from e-rfdn-x3" \
+    has '--run models/checkpoints/e-rfdn-x3-photo .*--init-from models/checkpoints/e-rfdn-x3/ckpt.pt'
+check "rfdn-x2-photo starts from rfdn-x2" \
+    has '--run models/checkpoints/rfdn-x2-photo .*--init-from models/checkpoints/rfdn-x2/ckpt.pt'
+check "photo: pass 1 to 6000 steps, then 24000, halving every 6000" [ "$(trained rfdn-x4-photo |
+    sed -n 's/.*--steps \([0-9]*\) --halve-every 6000 .*/\1/p' | tr '\n' ' ')" = "6000 24000 " ]
+check "photo: no Set5 stop" lacks '--run models/checkpoints/[a-z-]*-photo .*--until-set5'
+x2photo=$(awk '$1 == 2 { print $2 - 0.5 }' "$src/models/bars")
+check "photo export keeps clean input within 0.5 dB of the bar ($x2photo)" \
+    has "--run models/checkpoints/e-rfdn-x2-photo --export models/e-rfdn-x2-photo.safetensors --min-set5 $x2photo\$"
 check "x2 from scratch" lacks '--run models/checkpoints/[a-z-]*-x2 .*--init-from'
 check "e-rfdn-x3 starts from the e-rfdn-x2 body" \
     has '--run models/checkpoints/e-rfdn-x3 .*--init-from models/checkpoints/e-rfdn-x2/ckpt.pt'
@@ -78,7 +98,7 @@ check "pass 1 stops 0.01 dB above the bar (x4: $x4bar)" \
 check "options reach train.py" [ "$(trained rfdn-x3 | grep -c -- '--device cuda')" -eq 1 ]
 # one deadline for all: stages that finish do not give the next one 10 more minutes
 stops=$(trainings | sed -n 's/.*--stop-at \([0-9]*\).*/\1/p' | sort -u)
-check "every stage gets --stop-at" [ "$(trainings | grep -c -- '--stop-at ')" -eq 6 ]
+check "every stage gets --stop-at" [ "$(trainings | grep -c -- '--stop-at ')" -eq 18 ]
 check "one deadline ($stops)" [ "$(echo "$stops" | wc -l)" -eq 1 ]
 check "deadline 10 minutes from now" [ "${stops:-0}" -ge $((now + 600)) -a "${stops:-0}" -le $((now + 605)) ]
 check "--max-minutes is not passed on" lacks --max-minutes
@@ -100,6 +120,15 @@ check "pass 1 skips an exported stage (first call: ${first%% --steps*})" \
 check "pass 2 resumes it" [ "$(trained e-rfdn-x2 | wc -l)" -eq 1 ]
 check "pass 2 has no Set5 stop" lacks '--run models/checkpoints/e-rfdn-x2 .*--until-set5'
 check "--max-minutes 0: no deadline" lacks --stop-at
+
+# a photo stage that ends before its pass-1 steps is not exported, and the
+# schedule stops there (the next run resumes it)
+setup
+STANDIN_MAX_STEP=3000 sh "$t/tree/tools/train/schedule.sh" > "$t/out" 2>&1
+check "an early end is not an error (status $?)" [ $? -eq 0 ]
+check "photo stage ended early: not exported" [ ! -f "$t/tree/models/e-rfdn-x4-photo.safetensors" ]
+check "photo stage ended early: the schedule stops" [ -z "$(trained e-rfdn-x2-photo)" ]
+check "photo stage ended early: no export tried" lacks '--export models/e-rfdn-x4-photo'
 
 # a bad --max-minutes is refused before any training
 for bad in "--max-minutes abc" "--max-minutes" "--max-minutes=-5"; do

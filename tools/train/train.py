@@ -14,6 +14,13 @@ running the same command again continues where it stopped.
 LR inputs are made with the MATLAB-compatible bicubic of tools/matlab_bicubic.py
 from whole (mod-cropped) images, exactly as the evaluation makes them; crops
 are taken from the pair afterwards.  The evaluation sets are refused as data.
+
+--degrade photo trains a photo model (issue 23): each LR patch is made from
+its HR crop by the random chain of tools/train/degrade.py (blur, kernels,
+noise, JPEG), and validation measures Set5/Set14 with the LR saved as JPEG
+at --val-jpeg quality (and Set5 clean), as `rfdn-upscale eval --jpeg` does:
+  train.py --arch e-rfdn --scale 4 --degrade photo --run models/checkpoints/e-rfdn-x4-photo \
+           --init-from models/checkpoints/e-rfdn-x4/ckpt.pt --steps 20000
 """
 
 import argparse
@@ -31,6 +38,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
+import degrade  # noqa: E402  (tools/train/degrade.py)
 import matlab_bicubic  # noqa: E402
 import reference  # noqa: E402
 
@@ -99,7 +107,8 @@ def prepare_cache(dirs, scales, cache, jobs):
 class Data:
     """HR/LR image pairs in memory; LR cached on disk per scale."""
 
-    def __init__(self, dirs, scale, cache):
+    def __init__(self, dirs, scale, cache, photo=False):
+        self.photo = photo
         self.hr, self.lr = [], []
         os.makedirs(cache, exist_ok=True)
         for d in dirs:
@@ -123,9 +132,14 @@ class Data:
             i = rng.choice(len(self.lr), p=self.p)
             lr, hr = self.lr[i], self.hr[i]
             h, w = lr.shape[:2]
-            if h < patch or w < patch:
+            # photo: room for the degradation's margins around the patch
+            # (top/left wider by 0-7 so the JPEG grid falls anywhere)
+            m = degrade.MARGIN if self.photo else 0
+            top, left = (m + rng.integers(0, 8, 2)) if self.photo else (0, 0)
+            if h < patch + top + m or w < patch + left + m:
                 continue
-            y0, x0 = rng.integers(0, h - patch + 1), rng.integers(0, w - patch + 1)
+            y0 = rng.integers(top, h - patch - m + 1)
+            x0 = rng.integers(left, w - patch - m + 1)
             lp = lr[y0:y0 + patch, x0:x0 + patch]
             # Mostly flat patches (sky, walls) teach little: keep one in ten.
             g = lp.astype(np.float32).mean(axis=2)
@@ -133,6 +147,10 @@ class Data:
             if energy < 6.0 and rng.random() > 0.1:
                 continue
             hp = hr[y0 * s:(y0 + patch) * s, x0 * s:(x0 + patch) * s]
+            if self.photo:
+                crop = hr[(y0 - top) * s:(y0 + patch + m) * s,
+                          (x0 - left) * s:(x0 + patch + m) * s]
+                lp = degrade.degrade(crop, s, rng)[top:top + patch, left:left + patch]
             k = rng.integers(0, 8)  # flips and 90-degree rotations
             if k & 1:
                 lp, hp = lp[:, ::-1], hp[:, ::-1]
@@ -152,8 +170,10 @@ def y_channel(img):
     return 16.0 + (65.481 * img[0] + 128.553 * img[1] + 24.966 * img[2]) / 255.0
 
 
-def evaluate(net, set_dir, scale):
-    """Mean Y-PSNR on an evaluation set, as MODELS.md defines it."""
+def evaluate(net, set_dir, scale, jpeg_q=0):
+    """Mean Y-PSNR on an evaluation set, as MODELS.md defines it; with
+    jpeg_q, the LR saved as JPEG at that quality first (4:2:0, libjpeg), as
+    `rfdn-upscale eval --jpeg` does."""
     from PIL import Image
     hr_dir = os.path.join(set_dir, "HR")
     lr_dir = os.path.join(set_dir, "LR_x%d" % scale)
@@ -165,6 +185,9 @@ def evaluate(net, set_dir, scale):
             hr = np.array(im.convert("RGB"))
         hr = matlab_bicubic.modcrop(hr, scale)
         lr = load_rgb(os.path.join(lr_dir, name))
+        if jpeg_q:  # a grey image as a one-channel JPEG, as the CLI saves it
+            lr = degrade.jpeg(lr[:, :, 0] if gray else lr, jpeg_q)
+            lr = np.repeat(lr[:, :, None], 3, axis=2) if gray else lr
         dev = next(net.parameters()).device
         x = torch.from_numpy(lr).permute(2, 0, 1).float().unsqueeze(0).to(dev)
         with torch.no_grad():
@@ -241,12 +264,22 @@ def export(run, out, min_set5=0.0):
         "source": "RFDN Upscaler project, tools/train/train.py",
         "license": "GPL-3.0-or-later",
     })
+    photo = a.get("degrade", "clean") == "photo"
+    if photo:
+        # what the photo model was trained for (the front ends show it)
+        meta.update({"variant": "photo", "degradation": degrade.DESCRIPTION})
+    else:
+        meta.update({"variant": "clean", "degradation": "MATLAB bicubic"})
     psnr = {}
     for setname in ("Set5", "Set14"):
         d = os.path.join(SHARED, "datasets", "eval", setname)
         if os.path.isdir(d):
             psnr[setname] = evaluate(net, d, a["scale"])
             meta["psnr_%s" % setname.lower()] = "%.2f" % psnr[setname]
+            if photo:
+                q = a.get("val_jpeg", 60)
+                meta["psnr_%s_q%d" % (setname.lower(), q)] = "%.2f" % evaluate(
+                    net, d, a["scale"], q)
     # unrounded: 37.596 must not pass a 37.60 bar
     if min_set5 and psnr.get("Set5", float("nan")) < min_set5:
         # NaN (no Set5 to measure) is not below the bar: exported as asked
@@ -274,6 +307,12 @@ def main(argv):
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--halve-every", type=int, default=40000)
     ap.add_argument("--loss", choices=["l1", "l2"], default="l1")
+    ap.add_argument("--degrade", choices=["clean", "photo"],
+                    help="LR patches: clean (MATLAB bicubic, the default) or photo "
+                         "(tools/train/degrade.py); a resumed run keeps its own")
+    ap.add_argument("--val-jpeg", type=int, default=60, metavar="Q",
+                    help="photo runs: validate on LR saved as JPEG at quality Q "
+                         "(default 60)")
     ap.add_argument("--init-from", help="start from this project checkpoint")
     ap.add_argument("--data", nargs="*", default=train_dirs())
     ap.add_argument("--cache", default=os.path.join(ROOT, "cache", "train"))
@@ -317,6 +356,12 @@ def main(argv):
     if ck:
         for k in ("arch", "scale"):
             setattr(a, k, ck["args"][k])
+        was = ck["args"].get("degrade", "clean")
+        if a.degrade not in (None, was):
+            raise SystemExit("train.py: %s was trained with --degrade %s, not %s"
+                             % (a.run, was, a.degrade))
+        a.degrade = was
+        a.val_jpeg = ck["args"].get("val_jpeg", a.val_jpeg)
         for k in ("batch", "patch"):
             if getattr(a, k) is None:
                 setattr(a, k, ck["args"][k])
@@ -329,6 +374,8 @@ def main(argv):
         if (a.lr, a.halve_every) != old:
             changed.append("lr %g halving every %d steps (was %g every %d)"
                            % ((a.lr, a.halve_every) + old))
+    a.degrade = a.degrade or "clean"
+    photo = a.degrade == "photo"
     a.batch = a.batch if a.batch is not None else 16
     a.patch = a.patch if a.patch is not None else 48
     if not a.arch or not a.scale:
@@ -365,9 +412,10 @@ def main(argv):
     # gradient's cosine similarity to fp32's on the same batch was
     # 0.992-0.997, closer than that of two fp32 batches (0.980-0.996)
     a.precision = pick_precision(a.precision, dev)
-    data = Data(a.data, a.scale, a.cache)
-    print("%d training images, %s x%d, batch %d of %dx%d, device %s, %s" %
-          (len(data.hr), a.arch, a.scale, a.batch, a.patch, a.patch, dev, a.precision))
+    data = Data(a.data, a.scale, a.cache, photo)
+    print("%d training images, %s x%d%s, batch %d of %dx%d, device %s, %s" %
+          (len(data.hr), a.arch, a.scale, " photo" if photo else "", a.batch, a.patch,
+           a.patch, dev, a.precision))
 
     stop = {"now": False}
 
@@ -386,7 +434,10 @@ def main(argv):
 
     log = open(os.path.join(a.run, "log.tsv"), "a")
     if not resumed:
-        log.write("step\tloss\tlr\tset5_psnr\tset14_psnr\tseconds_per_step\n")
+        # photo runs: Set5/Set14 with JPEG input, then Set5 clean
+        log.write("step\tloss\tlr\tset5_psnr\tset14_psnr\tseconds_per_step\n" if not photo
+                  else "step\tloss\tlr\tset5_q%d\tset14_q%d\tseconds_per_step\tset5_clean\n"
+                  % (a.val_jpeg, a.val_jpeg))
     if resumed and "ema" not in ck:
         log.write("# from here on the PSNR columns measure the moving average of the "
                   "weights (decay %g)\n" % a.ema)
@@ -422,18 +473,24 @@ def main(argv):
         if step % a.save_every == 0:
             save()
         if step % a.eval_every == 0 or step == a.steps:
-            p5 = p14 = float("nan")
+            sps = (time.time() - t0) / max(nacc, 1)
+            p5 = p14 = p5c = float("nan")
+            q = a.val_jpeg if photo else 0
             ev = os.path.join(SHARED, "datasets", "eval")
             if os.path.isdir(ev):
-                p5 = evaluate(ema, os.path.join(ev, "Set5"), a.scale)
-                p14 = evaluate(ema, os.path.join(ev, "Set14"), a.scale)
-            sps = (time.time() - t0) / max(nacc, 1)
+                p5 = evaluate(ema, os.path.join(ev, "Set5"), a.scale, q)
+                p14 = evaluate(ema, os.path.join(ev, "Set14"), a.scale, q)
+                if photo:
+                    p5c = evaluate(ema, os.path.join(ev, "Set5"), a.scale)
             mean = acc.item() / max(nacc, 1)
-            log.write("%d\t%.4f\t%.2e\t%.3f\t%.3f\t%.3f\n" % (step, mean, lr_now, p5,
-                                                             p14, sps))
+            extra = "\t%.3f" % p5c if photo else ""
+            log.write("%d\t%.4f\t%.2e\t%.3f\t%.3f\t%.3f%s\n" % (step, mean, lr_now, p5,
+                                                               p14, sps, extra))
             log.flush()
-            print("step %d loss %.3f Set5 %.3f Set14 %.3f (%.2f s/step)" %
-                  (step, mean, p5, p14, sps), flush=True)
+            tag = " q%d" % q if photo else ""
+            print("step %d loss %.3f Set5%s %.3f Set14%s %.3f%s (%.2f s/step)" %
+                  (step, mean, tag, p5, tag, p14,
+                   " Set5 clean %.3f" % p5c if photo else "", sps), flush=True)
             acc.zero_()
             nacc, t0 = 0, time.time()
             if a.until_set5 and p5 >= a.until_set5:
