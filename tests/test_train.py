@@ -9,7 +9,11 @@
   folders and in lower case, and --init-from refuses the authors' weights;
 - --until-set5 stops after the first validation that reaches it;
 - an exported model loads in the engine (the CLI upscales with it) and
-  carries its iteration count.
+  carries its iteration count;
+- photo runs (--degrade photo, tools/train/degrade.py): the degradation is
+  seeded (same generator, same LR) and keeps about its share of plain
+  bicubic patches, a photo run resumes bit for bit, validates on JPEG input
+  (and Set5 clean), keeps its kind on resume, and its export says "photo".
 
   test_train.py TRAIN_PY RFDN_UPSCALE
 Skips (exit 77) without python3-torch.
@@ -44,13 +48,14 @@ def main():
         p = subprocess.run([sys.executable, train] + list(args), env=env,
                            capture_output=True, text=True)
         return p.returncode, p.stdout + p.stderr
+    run.train = train
 
     rng = np.random.default_rng(3)
 
-    def noise_png(path):
-        """A 48x40 image of noise: textured (flat patches are mostly skipped)."""
+    def noise_png(path, size=(48, 40)):
+        """An image of noise: textured (flat patches are mostly skipped)."""
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        img = Image.fromarray(rng.integers(0, 256, (40, 48, 3), dtype=np.uint8))
+        img = Image.fromarray(rng.integers(0, 256, size[::-1] + (3,), dtype=np.uint8))
         img.save(path)
         return img
 
@@ -182,6 +187,8 @@ def main():
     check(rc != 0 and "not a starting point" in out,
           "--init-from refuses the authors' weights")
 
+    photo_checks(check, run, common, tmp, data, env, weights, same, log_rows, noise_png)
+
     # export, then the engine upscales with the file
     model = os.path.join(tmp, "e-rfdn-x2.safetensors")
     rc, out = run("--run", os.path.join(tmp, "once-fp32"), "--export", model)
@@ -201,6 +208,81 @@ def main():
         check(ok, "the CLI upscales with the exported model " + p.stderr.strip())
     shutil.rmtree(tmp)
     return check.status()
+
+
+def photo_checks(check, run, common, tmp, data, env, weights, same, log_rows, noise_png):
+    import numpy as np
+    sys.path.insert(0, os.path.dirname(run.train))
+    sys.path.insert(0, os.path.dirname(os.path.dirname(run.train)))  # tools/
+    import degrade
+    import matlab_bicubic
+
+    # the chain is seeded, and about P_CLEAN of the patches stay plain bicubic
+    hr = np.random.default_rng(5).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    a = [degrade.degrade(hr, 2, np.random.default_rng(9)) for _ in range(2)]
+    check(np.array_equal(a[0], a[1]) and a[0].shape == (32, 32, 3) and a[0].dtype == np.uint8,
+          "degrade: the same generator state gives the same LR")
+    rng, bic = np.random.default_rng(11), matlab_bicubic.imresize_down(hr, 2)
+    plain = sum(np.array_equal(degrade.degrade(hr, 2, rng), bic) for _ in range(400)) / 400
+    # plain: skipped the chain, or drew bicubic and none of blur, noise, JPEG
+    kw = dict(degrade.KERNELS)
+    want = degrade.P_CLEAN + (1 - degrade.P_CLEAN) * (1 - degrade.P_BLUR) * (
+        kw["bicubic"] / sum(kw.values())) * (1 - degrade.P_NOISE) * (1 - degrade.P_JPEG)
+    check(abs(plain - want) < 0.06,
+          "degrade: %.3f of the patches plain bicubic (expected %.3f)" % (plain, want))
+    q = np.random.default_rng(2).integers(0, 256, (40, 40, 3), dtype=np.uint8)
+    check(not np.array_equal(degrade.jpeg(q, 60), q) and degrade.jpeg(q[:, :, 0], 60).ndim == 2,
+          "degrade.jpeg changes pixels, and keeps a grey image grey")
+
+    # photo runs need room around the patch: larger images than the clean runs'
+    pdata = os.path.join(tmp, "photo-data")
+    for i in range(3):
+        noise_png(os.path.join(pdata, "img%d.png" % i), (72, 80))
+    pbase = ["--data", pdata] + common[2:]
+    pcommon = pbase + ["--degrade", "photo"]
+    once, twice = os.path.join(tmp, "photo-once"), os.path.join(tmp, "photo-twice")
+    rc, out = run("--run", once, "--steps", "5", "--precision", "fp32", *pcommon)
+    check(rc == 0 and "e-rfdn x2 photo" in out, "photo: 5 steps in one go" + ("" if rc == 0 else out))
+    rc1, _ = run("--run", twice, "--steps", "2", "--precision", "fp32", *pcommon)
+    rc2, out = run("--run", twice, "--steps", "5", "--precision", "fp32", *pcommon)
+    if rc == 0 and rc1 == 0 and rc2 == 0:
+        a, b = weights(once), weights(twice)
+        check(same(a["model"], b["model"]) and a["step"] == b["step"] == 5,
+              "photo: resumed weights equal the uninterrupted run's, bit for bit")
+        clean = weights(os.path.join(tmp, "once-fp32"))
+        check(not same(a["model"], clean["model"]), "photo: trains differently from clean")
+    else:
+        check(False, "photo: 2 steps, then resumed to 5")
+    rc, out = run("--run", twice, "--steps", "6", "--precision", "fp32",
+                  *pbase, "--degrade", "clean")
+    check(rc != 0 and "trained with --degrade photo" in out and weights(twice)["step"] == 5,
+          "photo: a resume with --degrade clean is refused")
+    rc, out = run("--run", os.path.join(tmp, "small"), "--steps", "1", *common[2:],
+                  "--data", data, "--degrade", "photo")
+    check(rc != 0 and "no training image has" in out,
+          "photo: images too small for the margins are an error, not a hang")
+
+    # validation on JPEG input (made-up evaluation sets), then Set5 clean
+    fake = os.path.join(tmp, "fake-shared")
+    env["RFDN_SHARED_DIR"] = fake
+    r = os.path.join(tmp, "photo-val")
+    rc, out = run("--run", r, "--steps", "3", "--precision", "fp32", *pcommon)
+    log, rows = log_rows(r)
+    check(rc == 0 and log.startswith("step\tloss\tlr\tset5_q60\tset14_q60\t")
+          and "set5_clean" in log.splitlines()[0] and len(rows) == 1 and len(rows[0]) == 7
+          and all(np.isfinite(float(v)) for v in rows[0][3:]),
+          "photo: the log has Set5/Set14 at q60 and Set5 clean")
+    check(rows and rows[0][3] != rows[0][6], "photo: JPEG validation differs from clean")
+    model = os.path.join(tmp, "photo.safetensors")
+    rc, out = run("--run", r, "--export", model)
+    env["RFDN_SHARED_DIR"] = os.path.join(tmp, "no-shared")
+    meta = {}
+    if rc == 0:
+        with open(model, "rb") as f:
+            n = struct.unpack("<Q", f.read(8))[0]
+            meta = json.loads(f.read(n)).get("__metadata__", {})
+    check(meta.get("variant") == "photo" and meta.get("degradation", "").startswith(degrade.NAME)
+          and "psnr_set5_q60" in meta, "photo: the export says what it was trained for")
 
 
 if __name__ == "__main__":

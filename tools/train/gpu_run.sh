@@ -18,7 +18,9 @@
 # target is left out); an x3 or x4 stage without one starts from the x2
 # checkpoint of its architecture as it is now (the paper's schedule, with the
 # x2 body not necessarily finished), or waits while there is none; an x2
-# stage without one starts from scratch.
+# stage without one starts from scratch; a photo stage (<name>-photo) without
+# one starts from the clean checkpoint of its name, with the degradations
+# and learning rate of plan.sh's photo stages.
 set -u
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-python3}
@@ -54,28 +56,35 @@ mkdir -p "$W"
 . tools/train/plan.sh  # steps_of, halve_of
 common="--device $DEV --threads 2 --save-every 1000 --stop-at $end"
 run() { # name arch scale [options]
-    local name=$1 arch=$2 scale=$3
+    local name=$1 arch=$2 scale=$3 kind
+    kind=$(kind_of "$name")
     shift 3
     $PY $T --run "$W/$name" --arch "$arch" --scale "$scale" "$@" \
-        --steps "$(steps_of "$scale")" \
-        --halve-every "$(halve_of "$scale")" $common > "$W/$name.out" 2>&1
+        --steps "$(steps_of "$scale" "$kind")" $(kind_opts "$kind") \
+        --halve-every "$(halve_of "$scale" "$kind")" $common > "$W/$name.out" 2>&1
     echo "$name: $(tail -n 1 "$W/$name.out")"
 }
 step_of() { # checkpoint
     $PY $T --step-of "$1"
 }
 CK=models/checkpoints
-for name in e-rfdn-x2 rfdn-x2 e-rfdn-x4 e-rfdn-x3 rfdn-x4 rfdn-x3; do
-    arch=${name%-x*} scale=${name##*-x}
+for name in e-rfdn-x2 rfdn-x2 e-rfdn-x4 e-rfdn-x3 rfdn-x4 rfdn-x3 \
+    e-rfdn-x4-photo e-rfdn-x2-photo e-rfdn-x3-photo rfdn-x4-photo rfdn-x2-photo rfdn-x3-photo; do
+    kind=$(kind_of "$name") clean=${name%-photo}
+    arch=${clean%-x*} scale=${clean##*-x}
     if [ -f "$CK/$name/ckpt.pt" ]; then
         step=$(step_of "$CK/$name/ckpt.pt") || exit 2
-        if [ "$step" -ge "$(steps_of "$scale")" ]; then
+        if [ "$step" -ge "$(steps_of "$scale" "$kind")" ]; then
             echo "$name: finished ($step steps)"
             continue
         fi
         cp -a "$CK/$name" "$W"/
         echo "$name: resumes at step $step"
         run "$name" "$arch" "$scale" &
+    elif [ "$kind" = photo ]; then
+        [ -f "$W/init-$clean.pt" ] || cp "$CK/$clean/ckpt.pt" "$W/init-$clean.pt"
+        echo "$name: from $clean at step $(step_of "$W/init-$clean.pt")"
+        run "$name" "$arch" "$scale" --init-from "$W/init-$clean.pt" &
     elif [ "$scale" = 2 ]; then
         echo "$name: from scratch"
         run "$name" "$arch" "$scale" &

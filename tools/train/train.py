@@ -127,14 +127,18 @@ class Data:
 
     def batch(self, rng, n, patch):
         s = self.scale
+        # photo: room for the degradation's margins around the patch
+        # (top/left wider by 0-7 so the JPEG grid falls anywhere)
+        m = degrade.MARGIN if self.photo else 0
+        need = patch + (2 * m + 7 if self.photo else 0)
+        if not any(min(lr.shape[:2]) >= need for lr in self.lr):
+            raise SystemExit("train.py: no training image has %dx%d LR pixels for a "
+                             "%dx%d patch" % (need, need, patch, patch))
         xs, ys = [], []
         while len(xs) < n:
             i = rng.choice(len(self.lr), p=self.p)
             lr, hr = self.lr[i], self.hr[i]
             h, w = lr.shape[:2]
-            # photo: room for the degradation's margins around the patch
-            # (top/left wider by 0-7 so the JPEG grid falls anywhere)
-            m = degrade.MARGIN if self.photo else 0
             top, left = (m + rng.integers(0, 8, 2)) if self.photo else (0, 0)
             if h < patch + top + m or w < patch + left + m:
                 continue
