@@ -29,9 +29,10 @@
 #include "imageio.h"
 #include "imageops.h"
 #include "modelpath.h"
+#include "choose.h"
+#include "eval.h"
 #include "rfdn.h"
 #include "scan.h"
-#include "eval.h"
 
 #define PROG "rfdn-upscale"
 
@@ -65,6 +66,11 @@ static void usage(FILE *f)
             "                          or a PyTorch .pth state_dict)\n"
             "      --official FILE     the authors' E-RFDN x4 weights (RFDN_AIM.pth) for\n"
             "                          --model e-rfdn --scale 4\n"
+            "      --content MODE      auto (default), clean or photo: clean models for\n"
+            "                          lossless images (renders, screenshots), photo models\n"
+            "                          for JPEG, camera and web pictures; auto picks photo\n"
+            "                          for a JPEG file up to quality 97 or an image with\n"
+            "                          JPEG block edges, else clean (-v says which and why)\n"
             "Output:\n"
             "  -o, --output FILE       output file (one input); \"-\" writes to stdout\n"
             "  -d, --output-dir DIR    output folder for any number of inputs\n"
@@ -82,6 +88,8 @@ static void usage(FILE *f)
             "  -M, --memory MIB        scratch memory budget in MiB (default 1024)\n"
             "Other:\n"
             "  -q, --quiet             print nothing but errors\n"
+            "  -v, --verbose           one line per file, with the model variant and why,\n"
+            "                          also when stdout is not a terminal (on stderr)\n"
             "  -h, --help              this help\n"
             "  -V, --version           the version\n"
             "\n"
@@ -94,7 +102,10 @@ static void usage(FILE *f)
             "  --bicubic               upscale with MATLAB bicubic (the baseline) instead\n"
             "                          of a model, by --scale\n"
             "\n"
-            "models: lists the model files found and where they are looked for.\n"
+            "  --content photo         measure the photo model (auto and clean: the clean one)\n"
+            "\n"
+            "models: lists the model files found (clean and photo) and where they are\n"
+            "looked for.\n"
             "\n"
             "The models are looked for in $RFDN_MODEL_DIR, ~/.local/share/rfdn-upscaler/models\n"
             "and the installed data folder (see '" PROG " models').  The official E-RFDN x4\n"
@@ -118,27 +129,18 @@ static int cmd_models(void)
         printf("  %s\n", (char *)dirs->pdata[i]);
     printf("\n");
     for (int n = 0; n < 2; n++)
-        for (int s = 2; s <= 4; s++) {
-            char *found = rfdn_installed_model(names[n], s);
-            printf("  %-7s x%d  %s\n", names[n], s, found ? found : "(not installed)");
-            g_free(found);
-        }
+        for (int s = 2; s <= 4; s++)
+            for (int photo = 0; photo < 2; photo++) {
+                char *found = rfdn_installed_variant(names[n], s, photo);
+                printf("  %-7s x%d %-6s %s\n", names[n], s, photo ? "photo" : "clean",
+                       found ? found : "(not installed)");
+                g_free(found);
+            }
     char *off = rfdn_official_model_path();
     printf("  official e-rfdn x4: %s\n", off ? off : "(not set)");
     g_free(off);
     g_ptr_array_free(dirs, TRUE);
     return 0;
-}
-
-static rfdn_model *load_model(const char *path)
-{
-    char err[512];
-    rfdn_model *m = NULL;
-    if (rfdn_model_load(path, &m, err, sizeof err) != RFDN_OK) {
-        fprintf(stderr, PROG ": cannot load the model: %s\n", err);
-        return NULL;
-    }
-    return m;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -147,6 +149,7 @@ static rfdn_model *load_model(const char *path)
 typedef struct {
     bool bar;          /* draw a progress bar (stderr is a terminal) */
     bool chatty;       /* one line per file (stdout is a terminal) */
+    bool verbose;      /* -v: one line per file on stderr otherwise */
     int index, count;  /* current file (1-based), number of files */
     const char *name;  /* current file */
     double file_mpx;   /* current file's output megapixels */
@@ -238,12 +241,9 @@ static uint64_t physical_memory(void)
 }
 
 /* Returns 0, 1 on failure (message printed), or 130 when interrupted. */
-static int upscale_file(rfdn_context *ctx, const job *j, const rfdn_io_save_options *so,
+static int upscale_file(rfdn_chooser *mc, const job *j, const rfdn_io_save_options *so,
                         progress *pr)
 {
-    const rfdn_model *m = rfdn_context_get_model(ctx);
-    rfdn_model_info info;
-    rfdn_model_get_info(m, &info);
     GError *err = NULL;
     int w, h, ch, bits;
     if (!rfdn_io_probe(j->input, &w, &h, &ch, &bits, &err)) {
@@ -255,8 +255,9 @@ static int upscale_file(rfdn_context *ctx, const job *j, const rfdn_io_save_opti
      * pixels must fit in this machine's memory. */
     int ow, oh;
     const uint64_t px_bytes = (uint64_t)ch * (bits / 8);
-    const uint64_t need = (uint64_t)w * h * px_bytes * (1 + (uint64_t)info.scale * info.scale);
-    if (rfdn_output_size(m, w, h, &ow, &oh) != RFDN_OK || need > physical_memory()) {
+    const uint64_t need = (uint64_t)w * h * px_bytes * (1 + (uint64_t)mc->scale * mc->scale);
+    if ((uint64_t)w * mc->scale > INT32_MAX || (uint64_t)h * mc->scale > INT32_MAX ||
+        need > physical_memory()) {
         fprintf(stderr,
                 PROG ": %s: the image is too large: %d x %d pixels would need %.1f GiB for "
                      "the input and output pixels (this machine has %.1f GiB)\n",
@@ -270,7 +271,16 @@ static int upscale_file(rfdn_context *ctx, const job *j, const rfdn_io_save_opti
         return 1;
     }
     int ret = 1;
-    rfdn_io_image *out = rfdn_io_new_like(in, ow, oh, &err);
+    rfdn_io_image *out = NULL;
+    char *why = NULL;
+    rfdn_context *ctx = rfdn_choose(mc, j->input, in, &why);
+    if (!ctx)
+        goto done;
+    if (rfdn_output_size(rfdn_context_get_model(ctx), w, h, &ow, &oh) != RFDN_OK) {
+        fprintf(stderr, PROG ": %s: the image is too large: %d x %d pixels\n", j->input, w, h);
+        goto done;
+    }
+    out = rfdn_io_new_like(in, ow, oh, &err);
     if (!out) {
         fprintf(stderr, PROG ": %s: %s\n", j->input, err->message);
         g_error_free(err);
@@ -281,7 +291,10 @@ static int upscale_file(rfdn_context *ctx, const job *j, const rfdn_io_save_opti
     pr->last_draw = 0;
     pr->file_mpx = (double)ow * oh / 1e6;
     rfdn_image src = rfdn_io_engine_image(in), dst = rfdn_io_engine_image(out);
-    rfdn_status st = rfdn_upscale(ctx, &src, &dst);
+    if (pr->bar)
+        rfdn_context_set_progress(ctx, progress_cb, pr);
+    g_ctx = ctx;
+    rfdn_status st = g_interrupted ? RFDN_CANCELLED : rfdn_upscale(ctx, &src, &dst);
     progress_clear(pr);
     if (st == RFDN_CANCELLED || g_interrupted) {
         fprintf(stderr, PROG ": %s: interrupted; nothing written\n", j->input);
@@ -307,10 +320,13 @@ static int upscale_file(rfdn_context *ctx, const job *j, const rfdn_io_save_opti
         goto done;
     }
     if (pr->chatty)
-        printf("%s -> %s (%d x %d -> %d x %d, %.1f s)\n", j->input, j->output, w, h, ow, oh,
-               now() - pr->tfile);
+        printf("%s -> %s (%d x %d -> %d x %d, %.1f s%s%s)\n", j->input, j->output, w, h, ow,
+               oh, now() - pr->tfile, why ? "; " : "", why ? why : "");
+    else if (pr->verbose)
+        fprintf(stderr, "%s -> %s%s%s\n", j->input, j->output, why ? ": " : "", why ? why : "");
     ret = 0;
 done:
+    g_free(why);
     rfdn_io_image_free(out);
     rfdn_io_image_free(in);
     return ret;
@@ -365,7 +381,7 @@ int main(int argc, char **argv)
         argv++;
         argc--;
     }
-    enum { OPT_CHECK_LR = 256, OPT_OFFICIAL, OPT_SUFFIX, OPT_JPEG, OPT_BICUBIC };
+    enum { OPT_CHECK_LR = 256, OPT_OFFICIAL, OPT_SUFFIX, OPT_JPEG, OPT_BICUBIC, OPT_CONTENT };
     static const struct option opts[] = {
         {"model", required_argument, 0, 'n'},
         {"scale", required_argument, 0, 's'},
@@ -386,6 +402,8 @@ int main(int argc, char **argv)
         {"check-lr", required_argument, 0, OPT_CHECK_LR},
         {"jpeg", required_argument, 0, OPT_JPEG},
         {"bicubic", no_argument, 0, OPT_BICUBIC},
+        {"content", required_argument, 0, OPT_CONTENT},
+        {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
@@ -393,6 +411,8 @@ int main(int argc, char **argv)
     const char *model_name = "e-rfdn", *model_file = NULL, *output = NULL, *outdir = NULL;
     const char *suffix = NULL;
     rfdn_eval_options eo = {.interrupted = &g_interrupted};
+    rfdn_content content = RFDN_CONTENT_AUTO;
+    bool verbose = false;
     char *official = NULL;
     int scale = 4;
     bool overwrite = false, quiet = false, recursive = false, official_arg = false;
@@ -401,7 +421,7 @@ int main(int argc, char **argv)
     rfdn_settings_default(&settings);
     int c;
     long v;
-    while ((c = getopt_long(argc, argv, "n:s:m:o:d:rf:Q:a:t:T:M:yqhV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:s:m:o:d:rf:Q:a:t:T:M:yqvhV", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
             if (strcmp(optarg, "rfdn") && strcmp(optarg, "e-rfdn")) {
@@ -505,6 +525,16 @@ int main(int argc, char **argv)
             break;
         case OPT_BICUBIC:
             eo.bicubic = true;
+            break;
+        case OPT_CONTENT:
+            if (rfdn_content_from_name(optarg) < 0) {
+                fprintf(stderr, PROG ": --content must be auto, clean or photo\n");
+                return 2;
+            }
+            content = (rfdn_content)rfdn_content_from_name(optarg);
+            break;
+        case 'v':
+            verbose = true;
             break;
         case 'h':
             usage(stdout);
@@ -619,11 +649,15 @@ int main(int argc, char **argv)
     }
 
     int ret = 1;
-    rfdn_context *ctx = NULL;
-    rfdn_model *model = NULL;
-    char *path = NULL;
-    if (!official)
-        official = rfdn_official_model_path();
+    char *photo_file = NULL;
+    rfdn_chooser mc = {
+        .name = model_name,
+        .scale = scale,
+        .file = model_file ? model_file : official_arg ? official : NULL,
+        .content = content,
+        .quiet = quiet,
+    };
+    mc.store = rfdn_model_store_new(&settings, NULL);
     GError *err = NULL;
     if (!rfdn_io_init(argv[0], &err)) {
         fprintf(stderr, PROG ": %s\n", err->message);
@@ -637,24 +671,20 @@ int main(int argc, char **argv)
         ret = rfdn_cmd_eval(NULL, argv + optind, nin, &eo);
         goto out;
     }
-    path = model_file ? g_strdup(model_file)
-                      : rfdn_find_model(model_name, scale, official, &err);
-    if (!path) {
-        fprintf(stderr, PROG ": %s%s\n", err->message,
-                strcmp(model_name, "e-rfdn") || scale != 4
-                    ? "; use --model-file FILE for another model file"
-                    : " (or give --official FILE)");
-        g_error_free(err);
-        goto out;
+    if (cmd == CMD_EVAL && !mc.file && content == RFDN_CONTENT_PHOTO) {
+        /* measuring the photo model: it must be there (no fallback) */
+        if (!(photo_file = rfdn_installed_variant(model_name, scale, TRUE))) {
+            char *want = rfdn_model_file_name(model_name, scale, TRUE);
+            fprintf(stderr, PROG ": no photo model %s is installed (see '" PROG " models')\n",
+                    want);
+            g_free(want);
+            goto out;
+        }
+        mc.file = photo_file;
     }
-    if (!(model = load_model(path)))
+    rfdn_context *ctx = rfdn_choose_first(&mc);
+    if (!ctx)
         goto out;
-    rfdn_status st = rfdn_context_create(model, &settings, &ctx);
-    rfdn_model_unref(model);
-    if (st != RFDN_OK) {
-        fprintf(stderr, PROG ": %s\n", rfdn_status_string(st));
-        goto out;
-    }
     g_ctx = ctx;
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
@@ -674,25 +704,22 @@ int main(int argc, char **argv)
     progress pr = {
         .bar = !quiet && isatty(STDERR_FILENO),
         .chatty = !quiet && isatty(STDOUT_FILENO),
+        .verbose = verbose && !quiet,
         .count = (int)jobs->len,
         .t0 = now(),
     };
-    rfdn_model_info info;
-    rfdn_model_get_info(rfdn_context_get_model(ctx), &info);
     double *mpx = g_new0(double, jobs->len);
     for (guint k = 0; k < jobs->len; k++) {
         job *j = jobs->pdata[k];
         int ch, bits;
         if (rfdn_io_probe(j->input, &j->w, &j->h, &ch, &bits, NULL))
-            mpx[k] = (double)j->w * j->h * info.scale * info.scale / 1e6;
+            mpx[k] = (double)j->w * j->h * mc.scale * mc.scale / 1e6;
         pr.total_mpx += mpx[k];
     }
-    if (pr.bar)
-        rfdn_context_set_progress(ctx, progress_cb, &pr);
     int interrupted = 0;
     for (guint k = 0; k < jobs->len && !interrupted; k++) {
         pr.index = (int)k + 1;
-        int r = upscale_file(ctx, jobs->pdata[k], &so, &pr);
+        int r = upscale_file(&mc, jobs->pdata[k], &so, &pr);
         if (r == 130 || g_interrupted)
             interrupted = 1;
         else if (r)
@@ -706,8 +733,8 @@ int main(int argc, char **argv)
     ret = interrupted ? 130 : failed ? 1 : 0;
 out:
     g_ctx = NULL;
-    rfdn_context_free(ctx);
-    g_free(path);
+    rfdn_model_store_free(mc.store);
+    g_free(photo_file);
     g_free(official);
     g_ptr_array_free(jobs, TRUE);
     rfdn_io_shutdown();

@@ -35,9 +35,14 @@ char *rfdn_official_model_path(void)
     return v;
 }
 
-static char *search(const char *name, int scale, GPtrArray *dirs)
+char *rfdn_model_file_name(const char *name, int scale, gboolean photo)
 {
-    char *file = g_strdup_printf("%s-x%d.safetensors", name, scale), *found = NULL;
+    return g_strdup_printf("%s-x%d%s.safetensors", name, scale, photo ? "-photo" : "");
+}
+
+static char *search(const char *name, int scale, gboolean photo, GPtrArray *dirs)
+{
+    char *file = rfdn_model_file_name(name, scale, photo), *found = NULL;
     for (guint i = 0; !found && i < dirs->len; i++) {
         char *p = g_build_filename(dirs->pdata[i], file, NULL);
         if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
@@ -58,7 +63,7 @@ char *rfdn_find_model(const char *name, int scale, const char *official, GError 
             return o;
     }
     GPtrArray *dirs = rfdn_model_dirs();
-    char *found = search(name, scale, dirs);
+    char *found = search(name, scale, FALSE, dirs);
     if (!found) {
         GString *s = g_string_new(NULL);
         g_string_printf(s, "model %s x%d is not installed (no %s-x%d.safetensors in", name,
@@ -77,8 +82,13 @@ char *rfdn_find_model(const char *name, int scale, const char *official, GError 
 
 char *rfdn_installed_model(const char *name, int scale)
 {
+    return rfdn_installed_variant(name, scale, FALSE);
+}
+
+char *rfdn_installed_variant(const char *name, int scale, gboolean photo)
+{
     GPtrArray *dirs = rfdn_model_dirs();
-    char *found = search(name, scale, dirs);
+    char *found = search(name, scale, photo, dirs);
     g_ptr_array_unref(dirs);
     return found;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Where the models are, for every front end (CLI, GIMP plug-ins, app):
- * <name>-x<scale>.safetensors in $RFDN_MODEL_DIR, the user's data folder
+ * <name>-x<scale>.safetensors (and -photo variants) in $RFDN_MODEL_DIR, the user's data folder
  * (~/.local/share/rfdn-upscaler/models) and the installed data folder; the
  * authors' E-RFDN x4 file from --official, $RFDN_OFFICIAL_MODEL or
  * "official = PATH" in the [models] group of ~/.config/rfdn-upscaler/config.
@@ -29,6 +29,13 @@ char *rfdn_find_model(const char *name, int scale, const char *official, GError 
 /* The first <name>-x<scale>.safetensors in the model folders (the official
  * file not considered), or NULL. */
 char *rfdn_installed_model(const char *name, int scale);
+
+/* The same for a variant: <name>-x<scale>-photo.safetensors when `photo`
+ * (the photo models of issue 23; the official file is never one). */
+char *rfdn_installed_variant(const char *name, int scale, gboolean photo);
+
+/* "<name>-x<scale>[-photo].safetensors" (g_free). */
+char *rfdn_model_file_name(const char *name, int scale, gboolean photo);
 
 /* Whether the model exists (for menus offering only what is installed). */
 gboolean rfdn_model_available(const char *name, int scale);

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The models of one front-end session: found by name, scale and variant
+ * (modelpath.h), loaded once, each with a context made from the session's
+ * settings, so that a batch mixing clean and photo inputs loads each model
+ * only once.  A photo variant that is not installed falls back to the clean
+ * model with a note, never an error (issue 23).  Not thread-safe: one
+ * thread uses a store (the contexts it returns follow rfdn.h's rules).
+ */
+#ifndef RFDN_MODELSTORE_H
+#define RFDN_MODELSTORE_H
+
+#include <glib.h>
+
+#include "content.h"
+#include "rfdn.h"
+
+G_BEGIN_DECLS
+
+typedef struct rfdn_model_store rfdn_model_store;
+
+/* `official`: the authors' E-RFDN x4 file for the clean e-rfdn x4, or NULL
+ * for the configured one (modelpath.h). */
+rfdn_model_store *rfdn_model_store_new(const rfdn_settings *settings, const char *official);
+void rfdn_model_store_free(rfdn_model_store *s);
+
+/*
+ * The context of model `name` x`scale`, variant RFDN_CONTENT_CLEAN or
+ * RFDN_CONTENT_PHOTO (AUTO counts as clean), made on first use and owned by
+ * the store.  When the photo model is not installed, the clean one is
+ * returned and *note (when not NULL) set to a sentence saying so (g_free);
+ * otherwise *note is NULL.  NULL with `error` set when the model cannot be
+ * found (G_FILE_ERROR_NOENT, naming the folders) or loaded.  *path (when
+ * not NULL) is set to the file used (owned by the store).
+ */
+rfdn_context *rfdn_model_store_get(rfdn_model_store *s, const char *name, int scale,
+                                   rfdn_content variant, const char **path, char **note,
+                                   GError **error);
+
+/* The context of a model file given by path (--model-file), loaded once. */
+rfdn_context *rfdn_model_store_get_file(rfdn_model_store *s, const char *path, GError **error);
+
+G_END_DECLS
+
+#endif
