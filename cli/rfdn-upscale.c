@@ -29,6 +29,7 @@
 #include "imageio.h"
 #include "imageops.h"
 #include "modelpath.h"
+#include "options.h"
 #include "choose.h"
 #include "eval.h"
 #include "rfdn.h"
@@ -362,6 +363,28 @@ static char *output_name(const char *outdir, const char *rel, rfdn_io_format fmt
 
 /* ------------------------------------------------------------------------ */
 
+/* An option of the settings table (options.h): its value, or its message. */
+static bool table_int(rfdn_option_id id, const char *flag, const char *arg, int *v)
+{
+    GError *e = NULL;
+    if (rfdn_option_parse_int(id, arg, v, &e))
+        return true;
+    fprintf(stderr, PROG ": %s: %s\n", flag, e->message);
+    g_error_free(e);
+    return false;
+}
+
+static bool table_choice(rfdn_option_id id, const char *flag, const char *arg, int *v,
+                         const char *hint)
+{
+    GError *e = NULL;
+    if ((*v = rfdn_option_choice(id, arg, &e)) >= 0)
+        return true;
+    fprintf(stderr, PROG ": %s: %s%s\n", flag, e->message, hint ? hint : "");
+    g_error_free(e);
+    return false;
+}
+
 static bool parse_int(const char *s, long lo, long hi, long *v)
 {
     char *end;
@@ -408,35 +431,32 @@ int main(int argc, char **argv)
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
-    const char *model_name = "e-rfdn", *model_file = NULL, *output = NULL, *outdir = NULL;
+    const rfdn_option *model_opt = rfdn_option_get(RFDN_OPT_MODEL);
+    const char *model_name = model_opt->choices[model_opt->def];
+    const char *model_file = NULL, *output = NULL, *outdir = NULL;
     const char *suffix = NULL;
     rfdn_eval_options eo = {.interrupted = &g_interrupted};
     rfdn_content content = RFDN_CONTENT_AUTO;
     bool verbose = false;
     char *official = NULL;
-    int scale = 4;
+    int scale = rfdn_option_get(RFDN_OPT_SCALE)->def;
     bool overwrite = false, quiet = false, recursive = false, official_arg = false;
     rfdn_io_save_options so = {0};
     rfdn_settings settings;
     rfdn_settings_default(&settings);
-    int c;
+    int c, iv;
     long v;
     while ((c = getopt_long(argc, argv, "n:s:m:o:d:rf:Q:a:t:T:M:yqvhV", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
-            if (strcmp(optarg, "rfdn") && strcmp(optarg, "e-rfdn")) {
-                fprintf(stderr, PROG ": --model must be rfdn or e-rfdn (a file goes with "
-                                     "--model-file)\n");
+            if (!table_choice(RFDN_OPT_MODEL, "--model", optarg, &iv,
+                              "; a model file goes with --model-file"))
                 return 2;
-            }
-            model_name = optarg;
+            model_name = model_opt->choices[iv];
             break;
         case 's':
-            if (!parse_int(optarg, 2, 4, &v)) {
-                fprintf(stderr, PROG ": --scale must be 2, 3 or 4\n");
+            if (!table_int(RFDN_OPT_SCALE, "--scale", optarg, &scale))
                 return 2;
-            }
-            scale = (int)v;
             break;
         case 'm':
             model_file = optarg;
@@ -477,35 +497,22 @@ int main(int argc, char **argv)
             suffix = optarg;
             break;
         case 'a':
-            if (!strcmp(optarg, "network"))
-                settings.alpha = RFDN_ALPHA_NETWORK;
-            else if (!strcmp(optarg, "bicubic"))
-                settings.alpha = RFDN_ALPHA_BICUBIC;
-            else {
-                fprintf(stderr, PROG ": --alpha must be network or bicubic\n");
+            if (!table_choice(RFDN_OPT_ALPHA, "--alpha", optarg, &iv, NULL))
                 return 2;
-            }
+            settings.alpha = iv ? RFDN_ALPHA_BICUBIC : RFDN_ALPHA_NETWORK;
             break;
         case 't':
-            if (!parse_int(optarg, 0, 1024, &v)) {
-                fprintf(stderr, PROG ": --threads must be a number from 0 to 1024\n");
+            if (!table_int(RFDN_OPT_THREADS, "--threads", optarg, &settings.threads))
                 return 2;
-            }
-            settings.threads = (int)v;
             break;
         case 'T':
-            if (!parse_int(optarg, 0, 1000000, &v)) {
-                fprintf(stderr, PROG ": --tile must be a number from 0 to 1000000\n");
+            if (!table_int(RFDN_OPT_TILE, "--tile", optarg, &settings.tile_size))
                 return 2;
-            }
-            settings.tile_size = (int)v;
             break;
         case 'M':
-            if (!parse_int(optarg, 1, 1048576, &v)) {
-                fprintf(stderr, PROG ": --memory must be a number of MiB from 1 to 1048576\n");
+            if (!table_int(RFDN_OPT_MEMORY, "--memory", optarg, &iv))
                 return 2;
-            }
-            settings.memory_budget = (size_t)v << 20;
+            settings.memory_budget = (size_t)iv << 20;
             break;
         case 'y':
             overwrite = true;
@@ -527,11 +534,9 @@ int main(int argc, char **argv)
             eo.bicubic = true;
             break;
         case OPT_CONTENT:
-            if (rfdn_content_from_name(optarg) < 0) {
-                fprintf(stderr, PROG ": --content must be auto, clean or photo\n");
+            if (!table_choice(RFDN_OPT_CONTENT, "--content", optarg, &iv, NULL))
                 return 2;
-            }
-            content = (rfdn_content)rfdn_content_from_name(optarg);
+            content = (rfdn_content)iv;
             break;
         case 'v':
             verbose = true;

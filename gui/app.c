@@ -25,6 +25,7 @@
 #include "compare.h"
 #include "imageio.h"
 #include "modelpath.h"
+#include "options.h"
 #include "rfdn.h"
 
 #define APP_ID "org.rfdn.Upscaler"
@@ -126,6 +127,7 @@ typedef struct {
     /* batch */
     GPtrArray *batch;   /* batch_item* */
     const char *state;  /* for tests: idle, running, done, cancelled, error */
+    char *message;      /* the banner's text, for tests */
 } App;
 
 static App A;
@@ -137,12 +139,12 @@ static void set_state(const char *state)
     if (f && *f) {
         char *s = g_strdup_printf(
             "state=%s\nimage=%s\nmodel=%s\nscale=%d\nzoom=%.4f\nupscale-label=%s\n"
-            "page=%s\nfirst-pass-ms=%.0f\n",
+            "page=%s\nfirst-pass-ms=%.0f\nmessage=%s\n",
             state, A.name ? A.name : "", A.model, A.scale,
             A.win ? rfdn_compare_get_zoom(RFDN_COMPARE(A.win->compare)) : 0.0,
             A.win ? gtk_button_get_label(GTK_BUTTON(A.win->upscale_button)) : "",
             A.win ? gtk_stack_get_visible_child_name(GTK_STACK(A.win->stack)) : "",
-            A.first_shown_ms);
+            A.first_shown_ms, A.message ? A.message : "");
         char *tmp = g_strconcat(f, ".tmp", NULL);
         if (g_file_set_contents(tmp, s, -1, NULL))
             g_rename(tmp, f);
@@ -153,6 +155,8 @@ static void set_state(const char *state)
 
 static void show_message(const char *text)
 {
+    g_free(A.message);
+    A.message = g_strdup(text);
     gtk_label_set_text(GTK_LABEL(A.win->message_label), text ? text : "");
     gtk_revealer_set_reveal_child(GTK_REVEALER(A.win->message_revealer), text && *text);
 }
@@ -1163,6 +1167,30 @@ static void act_preferences(GSimpleAction *a, GVariant *p, gpointer d)
     show_preferences();
 }
 
+static gboolean set_int_preference(rfdn_option_id id, long v);
+
+/* set-preference (key, value): what typing the value into the preferences
+ * does, for scripts and tests */
+static void act_set_preference(GSimpleAction *a, GVariant *p, gpointer d)
+{
+    const char *key, *value;
+    g_variant_get(p, "(&s&s)", &key, &value);
+    for (int id = RFDN_OPT_THREADS; id < RFDN_OPT_COUNT; id++)
+        if (!strcmp(key, rfdn_option_get(id)->key)) {
+            GError *err = NULL;
+            int v;
+            if (rfdn_option_parse_int(id, value, &v, &err))
+                set_int_preference(id, v);
+            else {
+                show_message(err->message);
+                set_state(A.state);
+                g_error_free(err);
+            }
+            return;
+        }
+    g_warning("set-preference: no integer preference '%s'", key);
+}
+
 static void act_close_preferences(GSimpleAction *a, GVariant *p, gpointer d)
 {
     if (A.prefs)
@@ -1196,13 +1224,50 @@ static void on_prefs_destroy(GtkWidget *w, gpointer d)
     A.prefs = NULL;
 }
 
-static GtkWidget *pref_spin(GtkWidget *grid, int row, const char *label, const char *key, int lo,
-                            int hi)
+/* Stores an integer preference after the settings table's check (the
+ * message every front end gives for the value); FALSE, with the message in
+ * the banner, when refused. */
+static gboolean set_int_preference(rfdn_option_id id, long v)
 {
+    GError *err = NULL;
+    if (!rfdn_option_check_int(id, v, &err)) {
+        show_message(err->message);
+        set_state(A.state);
+        g_error_free(err);
+        return FALSE;
+    }
+    g_settings_set_int(A.settings, rfdn_option_get(id)->key, (int)v);
+    return TRUE;
+}
+
+static gboolean spin_get(GValue *value, GVariant *variant, gpointer d)
+{
+    g_value_set_double(value, g_variant_get_int32(variant));
+    return TRUE;
+}
+
+static GVariant *spin_set(const GValue *value, const GVariantType *t, gpointer d)
+{
+    const rfdn_option_id id = GPOINTER_TO_INT(d);
+    const long v = (long)g_value_get_double(value);
+    GError *err = NULL;
+    if (rfdn_option_check_int(id, v, &err))
+        return g_variant_new_int32((int)v);
+    show_message(err->message); /* refused: the setting keeps its value */
+    set_state(A.state);
+    g_error_free(err);
+    return NULL;
+}
+
+static GtkWidget *pref_spin(GtkWidget *grid, int row, const char *label, rfdn_option_id id)
+{
+    const rfdn_option *o = rfdn_option_get(id);
     GtkWidget *l = gtk_label_new_with_mnemonic(label);
     gtk_label_set_xalign(GTK_LABEL(l), 0);
-    GtkWidget *s = gtk_spin_button_new_with_range(lo, hi, 1);
-    g_settings_bind(A.settings, key, s, "value", G_SETTINGS_BIND_DEFAULT);
+    GtkWidget *s = gtk_spin_button_new_with_range(o->min, o->max, 1);
+    gtk_widget_set_tooltip_text(s, _(o->summary));
+    g_settings_bind_with_mapping(A.settings, o->key, s, "value", G_SETTINGS_BIND_DEFAULT,
+                                 spin_get, spin_set, GINT_TO_POINTER(id), NULL);
     gtk_label_set_mnemonic_widget(GTK_LABEL(l), s);
     gtk_grid_attach(GTK_GRID(grid), l, 0, row, 1, 1);
     gtk_grid_attach(GTK_GRID(grid), s, 1, row, 1, 1);
@@ -1283,9 +1348,9 @@ static void show_preferences(void)
     static const char *aids[] = {"network", "bicubic"};
     static const char *alabels[] = {N_("Network (sharp edges)"), N_("Bicubic (smooth)")};
     pref_combo(grid, row++, _("_Transparency:"), "alpha", aids, alabels, 2);
-    pref_spin(grid, row++, _("_Threads (0 = all cores):"), "threads", 0, 1024);
-    pref_spin(grid, row++, _("_Memory budget (MiB):"), "memory-mib", 64, 1048576);
-    pref_spin(grid, row++, _("T_ile size (0 = automatic):"), "tile-size", 0, 100000);
+    pref_spin(grid, row++, _("_Threads (0 = all cores):"), RFDN_OPT_THREADS);
+    pref_spin(grid, row++, _("_Memory budget (MiB):"), RFDN_OPT_MEMORY);
+    pref_spin(grid, row++, _("T_ile size (0 = automatic):"), RFDN_OPT_TILE);
     {
         GtkWidget *l = gtk_label_new_with_mnemonic(_("_Output folder:"));
         gtk_label_set_xalign(GTK_LABEL(l), 0);
@@ -1417,6 +1482,7 @@ static void on_startup(GApplication *app, gpointer d)
         {"screenshot", act_screenshot, "s"},
         {"preferences", act_preferences},
         {"close-preferences", act_close_preferences},
+        {"set-preference", act_set_preference, "(ss)"},
         {"about", act_about},
         {"quit", act_quit},
     };

@@ -103,6 +103,16 @@ sleep 0.5
 act screenshot "'$SHOTS/app-preferences.png'"
 act close-preferences
 check "preferences screenshot" [ -s "$SHOTS/app-preferences.png" ]
+# a bad tile size or thread count: the settings table's message, as the CLI
+# and GIMP give it, and the preference unchanged
+act set-preference "('tile-size', '8')"
+check "tile size 8 refused with the shared message" wait_for message "tile size 8 is out of range (0 = automatic, or 16 to 100000)" 10
+check "... the preference unchanged" [ "$(gsettings get $ID tile-size)" = 0 ]
+act set-preference "('threads', '2000')"
+check "thread count 2000 refused with the shared message" wait_for message "thread count 2000 is out of range (0 = all cores, or 1 to 1024)" 10
+act set-preference "('tile-size', '16')"
+check "tile size 16 accepted" sh -c "sleep 0.5; [ \"\$(gsettings get $ID tile-size)\" = 16 ]"
+gsettings reset $ID tile-size
 stop
 
 # preferences persist (GSettings): a default set before the start is used

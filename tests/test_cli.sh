@@ -36,6 +36,13 @@ S=$(grep -ao '"scale":"[234]"' "$MODEL" | head -1 | tr -dc 234)
 I=$T/in O=$T/out
 mkdir "$O"
 
+# --- the settings table's messages (the same words in the app and GIMP) ---
+"$CLI" -T 8 "$DATA/sample.png" -o "$T/t.png" 2>"$T/err"; rc=$?
+check "--tile 8 refused with the shared message" sh -c "[ $rc -eq 2 ] && grep -q 'tile size 8 is out of range (0 = automatic, or 16 to 100000)' '$T/err' && [ ! -e '$T/t.png' ]"
+"$CLI" -t 2000 "$DATA/sample.png" -o "$T/t.png" 2>"$T/err"; rc=$?
+check "--threads 2000 refused with the shared message" sh -c "[ $rc -eq 2 ] && grep -q 'thread count 2000 is out of range (0 = all cores, or 1 to 1024)' '$T/err'"
+check "--tile 16 and 0 accepted" sh -c "'$CLI' -q -m '$MODEL' -T 16 '$DATA/sample.png' -o '$T/t16.png' && '$CLI' -q -m '$MODEL' -T 0 '$DATA/sample.png' -o '$T/t0.png'"
+
 # --- pixels and formats ------------------------------------------------
 check "upscale a PNG" U "$I/sample.png" -o "$O/a.png"
 check "output is scale x the input" [ "$(info "$O/a.png" width)x$(info "$O/a.png" height)" = "$((40 * S))x$((30 * S))" ]

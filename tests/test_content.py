@@ -133,7 +133,7 @@ def main():
 
     rc, log = run(both, "--content", "jpeg", "-s", "2", os.path.join(tmp, "q70.jpg"), "-o",
                   os.path.join(tmp, "bad.png"))
-    check(rc == 2 and "--content must be auto, clean or photo" in log
+    check(rc == 2 and "--content: content 'jpeg' is not one of auto, clean, photo" in log
           and not os.path.exists(os.path.join(tmp, "bad.png")), "a bad --content is refused")
     rc, log = run(both, "models")
     check(rc == 0 and "e-rfdn  x2 photo  " + os.path.join(both, "e-rfdn-x2-photo.safetensors")

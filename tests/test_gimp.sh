@@ -25,8 +25,8 @@ mkdir -p "$T/profile/plug-ins/rfdn-upscale-gimp" "$T/profile/gradients" "$T/mode
 cp "$PLUGIN" "$T/profile/plug-ins/rfdn-upscale-gimp/"
 S=$(grep -ao '"scale":"[234]"' "$MODEL" | head -1 | tr -dc 234)
 cp "$MODEL" "$T/models/rfdn-x$S.safetensors"
-# for the last-values run, whose defaults are E-RFDN x2
-cp "$(dirname "$MODEL")/e-rfdn-x2.safetensors" "$T/models/" 2>/dev/null
+# for the last-values run, whose defaults are the settings table's: E-RFDN x4
+cp "${RFDN_TEST_DEFAULT_MODEL:?the project's e-rfdn-x4.safetensors}" "$T/models/e-rfdn-x4.safetensors"
 export GIMP2_DIRECTORY="$T/profile" GIMP3_DIRECTORY="$T/profile" RFDN_MODEL_DIR="$T/models"
 cp "$DATA/sample.png" "$DATA/sample-rgba.png" "$T/in/"
 $TOOL make "$T/in"
@@ -50,6 +50,8 @@ cat > "$T/test.scm" <<SCM
 (define (load-layer img f) (car (gimp-file-load-layer RUN-NONINTERACTIVE img f)))
 (define (to-indexed img) (gimp-image-convert-indexed img 0 0 16 0 0 ""))
 (define (upscale-last img d) (car (plug-in-rfdn-upscale RUN-WITH-LAST-VALS img d 1 3 0 0 0 0)))
+(define (upscale-tt img d tile threads)
+  (car (plug-in-rfdn-upscale RUN-NONINTERACTIVE img d 1 $S 1 0 tile threads)))
 SCM
 else
 cat > "$T/test.scm" <<SCM
@@ -72,6 +74,9 @@ cat > "$T/test.scm" <<SCM
 (define (to-indexed img) (gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE 16 FALSE FALSE ""))
 (define (upscale-last img d)
   (car (plug-in-rfdn-upscale #:run-mode RUN-WITH-LAST-VALS #:image img #:drawables (vector d))))
+(define (upscale-tt img d tile threads)
+  (car (plug-in-rfdn-upscale #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector d)
+                             #:model 1 #:scale $S #:output 1 #:tile-size tile #:threads threads)))
 SCM
 fi
 
@@ -126,7 +131,7 @@ cat >> "$T/test.scm" <<SCM
   (gimp-image-delete img))
 
 ; with last values and none stored (only interactive runs store them):
-; the defaults, E-RFDN x2
+; the defaults, E-RFDN x4
 (let* ((img (load "$I/sample.png"))
        (new (upscale-last img (drw img))))
   (say "LASTVALS " (num (width new)) "x" (num (height new)))
@@ -139,9 +144,16 @@ cat >> "$T/test.scm" <<SCM
          (r (catch "refused" (upscale img (drw img) model scale output))))
     (say "BAD " label " " (if (equal? r "refused") "refused" "accepted")
          " width " (if (= w (width img)) "unchanged" "changed"))))
+(define (refused-tt label tile threads img)
+  (let* ((w (width img))
+         (r (catch "refused" (upscale-tt img (drw img) tile threads))))
+    (say "BAD " label " " (if (equal? r "refused") "refused" "accepted")
+         " width " (if (= w (width img)) "unchanged" "changed"))))
 (let ((img (load "$I/sample.png")))
   (refused "scale5" 1 5 1 img)
   (refused "model7" 7 $S 1 img)
+  (refused-tt "tile8" 8 0 img)
+  (refused-tt "threads2000" 0 2000 img)
   (to-indexed img)
   (refused "indexed" 1 $S 1 img)
   (gimp-image-delete img))
@@ -180,13 +192,17 @@ sys.exit(0 if len(a) == len(b) and max(abs(x - y) for x, y in zip(a, b)) <= 2 el
 check "in place: image scaled, both layers upscaled, offsets scaled" \
     grep -q "INPLACE ret none size ${W}x$H layers 2 top $((20 * S))x$((10 * S)) at $((5 * S)),$((7 * S)) bottom ${W}x$H" "$T/log"
 check "... the bottom layer's pixels equal the CLI's" same_pixels "$O/inplace-bottom.png" "$T/cli-sample.png"
-check "with last values (none stored): the defaults, E-RFDN x2" grep -q "LASTVALS 80x60" "$T/log"
-for bad in scale5 model7 indexed; do
+check "with last values (none stored): the defaults, E-RFDN x4" grep -q "LASTVALS 160x120" "$T/log"
+for bad in scale5 model7 tile8 threads2000 indexed; do
     check "bad argument ($bad): refused, image untouched" grep -q "BAD $bad refused width unchanged" "$T/log"
 done
 # (GIMP 3 checks the ranges declared with the arguments itself)
-[ "$V" = 2 ] && check "... with a message naming the problem" grep -q "Unsupported scale 5" "$T/log"
+[ "$V" = 2 ] && check "... with the settings table's message" grep -q "scale 5 is not supported (2, 3 or 4)" "$T/log"
 check "... and for indexed images" grep -q "Indexed images" "$T/log"
+# the settings table's messages, the same words as the CLI's and the app's
+# (GIMP 3 refuses a thread count outside the argument's range itself)
+check "... tile size 8: the shared message" grep -q "tile size 8 is out of range (0 = automatic, or 16 to 100000)" "$T/log"
+[ "$V" = 2 ] && check "... thread count 2000: the shared message" grep -q "thread count 2000 is out of range (0 = all cores, or 1 to 1024)" "$T/log"
 
 # The dialog, interactive, under Xvfb: the plug-in saves a screenshot of
 # itself once its preview is computed, then closes.

@@ -6,15 +6,17 @@
 #include <glib/gi18n-lib.h>
 
 #include "modelpath.h"
+#include "options.h"
 
 void rfdn_plug_params_default(rfdn_plug_params *p)
 {
-    p->model = RFDN_PLUG_E_RFDN;
-    p->scale = 2;
+    /* the settings table's defaults (options.h), as every front end */
+    p->model = rfdn_option_get(RFDN_OPT_MODEL)->def;
+    p->scale = rfdn_option_get(RFDN_OPT_SCALE)->def;
     p->output = RFDN_PLUG_NEW_IMAGE;
-    p->alpha = 0;
-    p->tile = 0;
-    p->threads = 0;
+    p->alpha = rfdn_option_get(RFDN_OPT_ALPHA)->def;
+    p->tile = rfdn_option_get(RFDN_OPT_TILE)->def;
+    p->threads = rfdn_option_get(RFDN_OPT_THREADS)->def;
 }
 
 #define PERR(...) g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, __VA_ARGS__)
@@ -23,19 +25,16 @@ gboolean rfdn_plug_params_validate(const rfdn_plug_params *p, GError **error)
 {
     if (p->model != RFDN_PLUG_E_RFDN && p->model != RFDN_PLUG_RFDN)
         PERR(_("Unknown model %d (0 = E-RFDN, 1 = RFDN)"), p->model);
-    else if (p->scale < 2 || p->scale > 4)
-        PERR(_("Unsupported scale %d (2, 3 or 4)"), p->scale);
     else if (p->output != RFDN_PLUG_NEW_IMAGE && p->output != RFDN_PLUG_IN_PLACE)
         PERR(_("Unknown output mode %d (0 = new image, 1 = scale the image in place)"),
              p->output);
     else if (p->alpha != 0 && p->alpha != 1)
         PERR(_("Unknown alpha mode %d (0 = network, 1 = bicubic)"), p->alpha);
-    else if (p->tile != 0 && (p->tile < 16 || p->tile > 100000))
-        PERR(_("Tile size %d out of range (0 = automatic, or 16 to 100000)"), p->tile);
-    else if (p->threads < 0 || p->threads > 1024)
-        PERR(_("Thread count %d out of range (0 = automatic, up to 1024)"), p->threads);
     else
-        return TRUE;
+        /* the ranges and messages every front end shares */
+        return rfdn_option_check_int(RFDN_OPT_SCALE, p->scale, error) &&
+               rfdn_option_check_int(RFDN_OPT_TILE, p->tile, error) &&
+               rfdn_option_check_int(RFDN_OPT_THREADS, p->threads, error);
     return FALSE;
 }
 

@@ -19,6 +19,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "options.h"
 #include "plugin-core.h"
 
 #ifndef LOCALEDIR
@@ -407,13 +408,16 @@ static GimpPDBStatusType dialog_run(rfdn_plug_params *p, gint32 image, gint32 dr
     GtkWidget *t2 = gtk_table_new(2, 3, FALSE);
     gtk_table_set_col_spacings(GTK_TABLE(t2), 6);
     gtk_table_set_row_spacings(GTK_TABLE(t2), 6);
-    GtkObject *adj =
-        gimp_scale_entry_new(GTK_TABLE(t2), 0, 0, _("T_ile size:"), 160, 6, p->tile, 0, 4096,
-                             16, 128, 0, TRUE, 0, 0, _("Tile edge in pixels (0 = automatic)"),
-                             NULL);
+    /* the sliders cover the usual values; the entries take the settings
+     * table's whole range */
+    const rfdn_option *ti = rfdn_option_get(RFDN_OPT_TILE), *th = rfdn_option_get(RFDN_OPT_THREADS);
+    GtkObject *adj = gimp_scale_entry_new(GTK_TABLE(t2), 0, 0, _("T_ile size:"), 160, 6, p->tile,
+                                          0, 4096, 16, 128, 0, FALSE, ti->min, ti->max,
+                                          _("Tile edge in pixels (0 = automatic)"), NULL);
     g_signal_connect(adj, "value-changed", G_CALLBACK(gimp_int_adjustment_update), &p->tile);
-    adj = gimp_scale_entry_new(GTK_TABLE(t2), 0, 1, _("T_hreads:"), 160, 6, p->threads, 0, 64,
-                               1, 4, 0, TRUE, 0, 0, _("Worker threads (0 = all cores)"), NULL);
+    adj = gimp_scale_entry_new(GTK_TABLE(t2), 0, 1, _("T_hreads:"), 160, 6, p->threads, 0, 64, 1,
+                               4, 0, FALSE, th->min, th->max, _("Worker threads (0 = all cores)"),
+                               NULL);
     g_signal_connect(adj, "value-changed", G_CALLBACK(gimp_int_adjustment_update), &p->threads);
     gtk_container_add(GTK_CONTAINER(adv), t2);
     gtk_box_pack_start(GTK_BOX(vbox), adv, FALSE, FALSE, 0);

@@ -19,6 +19,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "options.h"
 #include "plugin-core.h"
 
 #ifndef LOCALEDIR
@@ -72,8 +73,12 @@ static GimpProcedure *create_procedure(GimpPlugIn *plug_in, const gchar *name)
     gimp_procedure_set_attribution(p, "RFDN Upscaler developers", "GPL-3.0-or-later", "2026");
     gimp_procedure_add_int_argument(p, "model", _("Model"), "Network { E-RFDN (0), RFDN (1) }",
                                     0, 1, 0, G_PARAM_READWRITE);
-    gimp_procedure_add_int_argument(p, "scale", _("Scale"), "Scale factor { 2, 3, 4 }", 2, 4, 2,
-                                    G_PARAM_READWRITE);
+    /* ranges and defaults from the settings table every front end shares */
+    const rfdn_option *sc = rfdn_option_get(RFDN_OPT_SCALE);
+    const rfdn_option *ti = rfdn_option_get(RFDN_OPT_TILE);
+    const rfdn_option *th = rfdn_option_get(RFDN_OPT_THREADS);
+    gimp_procedure_add_int_argument(p, "scale", _("Scale"), "Scale factor { 2, 3, 4 }", sc->min,
+                                    sc->max, sc->def, G_PARAM_READWRITE);
     gimp_procedure_add_int_argument(
         p, "output", _("Result"),
         "Result { NEW-IMAGE (0): the drawable upscaled in a new image, IN-PLACE (1): the whole "
@@ -82,11 +87,10 @@ static GimpProcedure *create_procedure(GimpPlugIn *plug_in, const gchar *name)
     gimp_procedure_add_int_argument(p, "alpha", _("Transparency"),
                                     "Alpha upscaling { NETWORK (0), BICUBIC (1) }", 0, 1, 0,
                                     G_PARAM_READWRITE);
-    gimp_procedure_add_int_argument(p, "tile-size", _("Tile size"),
-                                    "Tile edge in input pixels (0 = automatic)", 0, 100000, 0,
-                                    G_PARAM_READWRITE);
-    gimp_procedure_add_int_argument(p, "threads", _("Threads"), "Worker threads (0 = all cores)",
-                                    0, 1024, 0, G_PARAM_READWRITE);
+    gimp_procedure_add_int_argument(p, ti->key, _(ti->label), ti->summary, ti->min, ti->max,
+                                    ti->def, G_PARAM_READWRITE);
+    gimp_procedure_add_int_argument(p, th->key, _(th->label), th->summary, th->min, th->max,
+                                    th->def, G_PARAM_READWRITE);
     gimp_procedure_add_image_return_value(p, "new-image", _("New image"),
                                           "The new image (none when scaled in place)", TRUE,
                                           G_PARAM_READWRITE);
@@ -441,8 +445,10 @@ static GimpPDBStatusType dialog_run(GimpProcedure *procedure, rfdn_plug_params *
     GtkWidget *g2 = gtk_grid_new();
     gtk_grid_set_column_spacing(GTK_GRID(g2), 6);
     gtk_grid_set_row_spacing(GTK_GRID(g2), 6);
-    spin(g2, 0, _("T_ile size:"), &p->tile, 100000, _("Tile edge in pixels (0 = automatic)"));
-    spin(g2, 1, _("T_hreads:"), &p->threads, 1024, _("Worker threads (0 = all cores)"));
+    spin(g2, 0, _("T_ile size:"), &p->tile, rfdn_option_get(RFDN_OPT_TILE)->max,
+         _("Tile edge in pixels (0 = automatic)"));
+    spin(g2, 1, _("T_hreads:"), &p->threads, rfdn_option_get(RFDN_OPT_THREADS)->max,
+         _("Worker threads (0 = all cores)"));
     gtk_container_add(GTK_CONTAINER(adv), g2);
     gtk_box_pack_start(GTK_BOX(vbox), adv, FALSE, FALSE, 0);
 
