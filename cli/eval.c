@@ -18,7 +18,7 @@
 #include "imageio.h"
 #include "imageops.h"
 #include "jpegtrip.h"
-#include "scan.h"
+#include "batchplan.h"
 
 #define PROG "rfdn-upscale"
 
@@ -139,21 +139,15 @@ out:
 
 int rfdn_cmd_eval(rfdn_context *ctx, char **args, int n, const rfdn_eval_options *o)
 {
-    GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
-    for (int i = 0; i < n; i++) {
-        if (g_file_test(args[i], G_FILE_TEST_IS_DIR)) {
-            rfdn_scan_dir(args[i], NULL, false, pairs);
-        } else {
-            g_ptr_array_add(pairs, g_strdup(args[i]));
-            g_ptr_array_add(pairs, NULL);
-        }
-    }
+    GPtrArray *items = rfdn_plan_new(); /* a folder's images, not its subfolders' */
+    for (int i = 0; i < n; i++)
+        rfdn_plan_add(items, args[i], FALSE);
     double sum_psnr = 0, sum_ssim = 0;
     int count = 0, failed = 0;
     if (!o->quiet)
         printf("%-24s %9s %7s\n", "image", "Y-PSNR", "SSIM");
-    for (guint i = 0; i < pairs->len && !*o->interrupted; i += 2) {
-        const char *path = pairs->pdata[i];
+    for (guint i = 0; i < items->len && !*o->interrupted; i++) {
+        const char *path = ((rfdn_plan_item *)items->pdata[i])->input;
         double p, q;
         if (eval_one(ctx, path, o, &p, &q) != 0) {
             failed++;
@@ -169,6 +163,6 @@ int rfdn_cmd_eval(rfdn_context *ctx, char **args, int n, const rfdn_eval_options
     }
     if (count)
         printf("%-24s %9.4f %7.4f\n", "average", sum_psnr / count, sum_ssim / count);
-    g_ptr_array_free(pairs, TRUE);
+    g_ptr_array_free(items, TRUE);
     return *o->interrupted ? 130 : failed || !count ? 1 : 0;
 }

@@ -30,10 +30,10 @@
 #include "imageops.h"
 #include "modelpath.h"
 #include "options.h"
+#include "batchplan.h"
 #include "choose.h"
 #include "eval.h"
 #include "rfdn.h"
-#include "scan.h"
 
 #define PROG "rfdn-upscale"
 
@@ -334,34 +334,6 @@ done:
 }
 
 /* ------------------------------------------------------------------------ */
-/* Inputs */
-
-static bool same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
-/* The output path for an input under -d: OUTDIR/REL with the new
- * extension and suffix. */
-static char *output_name(const char *outdir, const char *rel, rfdn_io_format fmt,
-                         const char *suffix)
-{
-    char *stem = g_strdup(rel);
-    char *dot = strrchr(stem, '.'), *slash = strrchr(stem, '/');
-    if (dot && (!slash || dot > slash))
-        *dot = 0;
-    rfdn_io_format f = fmt ? fmt : rfdn_io_format_from_path(rel);
-    char *name = g_strdup_printf("%s%s.%s", stem, suffix ? suffix : "",
-                                 rfdn_io_format_extension(f ? f : RFDN_IO_PNG));
-    char *out = g_build_filename(outdir, name, NULL);
-    g_free(name);
-    g_free(stem);
-    return out;
-}
-
-/* ------------------------------------------------------------------------ */
 
 /* An option of the settings table (options.h): its value, or its message. */
 static bool table_int(rfdn_option_id id, const char *flag, const char *arg, int *v)
@@ -584,69 +556,38 @@ int main(int argc, char **argv)
     }
 
     /* The list of jobs, before the model is loaded, so usage errors come
-     * first.  Outputs must not be inputs, nor the same path twice. */
+     * first (common/batchplan.c: outputs must not be inputs, nor the same
+     * path twice, nor existing files unless --overwrite). */
     GPtrArray *jobs = g_ptr_array_new_with_free_func(job_free);
     int failed = 0;
     if (cmd == CMD_UPSCALE) {
-        GHashTable *outs = g_hash_table_new(g_str_hash, g_str_equal);
+        GPtrArray *items = rfdn_plan_new();
         for (int i = 0; i < nin; i++) {
             const char *in = argv[optind + i];
-            GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
-            if (g_file_test(in, G_FILE_TEST_IS_DIR)) {
-                if (!outdir) {
-                    fprintf(stderr, PROG ": %s: is a folder; use -d OUTDIR\n", in);
-                    failed++;
-                }
-                else
-                    rfdn_scan_dir(in, NULL, recursive, pairs);
+            if (g_file_test(in, G_FILE_TEST_IS_DIR) && !outdir) {
+                fprintf(stderr, PROG ": %s: is a folder; use -d OUTDIR\n", in);
+                failed++;
             } else {
-                g_ptr_array_add(pairs, g_strdup(in));
-                g_ptr_array_add(pairs, g_path_get_basename(in));
-            }
-            for (guint k = 0; k < pairs->len; k += 2) {
-                job *j = g_new0(job, 1);
-                j->input = g_strdup(pairs->pdata[k]);
-                j->output = output ? g_strdup(output)
-                                   : output_name(outdir, pairs->pdata[k + 1], so.format, suffix);
-                j->make_dir = outdir != NULL;
-                if (g_hash_table_contains(outs, j->output)) {
-                    fprintf(stderr, PROG ": %s: two inputs would be written to %s; skipped\n",
-                            j->input, j->output);
-                    failed++;
-                    job_free(j);
-                    continue;
-                }
-                /* an existing output is refused before any work (it is
-                 * checked again, atomically, when written) */
-                struct stat ost;
-                if (!overwrite && strcmp(j->output, "-") && stat(j->output, &ost) == 0 &&
-                    S_ISREG(ost.st_mode)) {
-                    fprintf(stderr, PROG ": %s: exists (use --overwrite to replace it)\n",
-                            j->output);
-                    failed++;
-                    job_free(j);
-                    continue;
-                }
-                g_ptr_array_add(jobs, j);
-                g_hash_table_add(outs, j->output);
-            }
-            g_ptr_array_free(pairs, TRUE);
-        }
-        /* never overwrite any input, whatever the options */
-        for (guint k = 0; k < jobs->len; k++) {
-            job *j = jobs->pdata[k];
-            for (guint l = 0; l < jobs->len; l++) {
-                const job *o = jobs->pdata[l];
-                if (strcmp(j->output, "-") && (!strcmp(j->output, o->input) ||
-                                               same_file(j->output, o->input))) {
-                    fprintf(stderr, PROG ": %s: refusing to overwrite an input\n", j->output);
-                    failed++;
-                    g_ptr_array_remove_index(jobs, k--);
-                    break;
-                }
+                rfdn_plan_add(items, in, recursive);
             }
         }
-        g_hash_table_destroy(outs);
+        const rfdn_plan_options po = {.output = output, .outdir = outdir, .format = so.format,
+                                      .suffix = suffix, .overwrite = overwrite,
+                                      .exists_hint = " (use --overwrite to replace it)"};
+        failed += rfdn_plan_outputs(items, &po);
+        for (guint k = 0; k < items->len; k++) {
+            rfdn_plan_item *it = items->pdata[k];
+            if (it->problem) {
+                fprintf(stderr, PROG ": %s\n", it->problem);
+                continue;
+            }
+            job *j = g_new0(job, 1);
+            j->input = g_strdup(it->input);
+            j->output = g_strdup(it->output);
+            j->make_dir = outdir != NULL;
+            g_ptr_array_add(jobs, j);
+        }
+        g_ptr_array_free(items, TRUE);
         if (!jobs->len && !failed) {
             fprintf(stderr, PROG ": no images found (PNG, JPEG, WebP or TIFF files)\n");
             failed++;

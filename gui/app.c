@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "batchplan.h"
 #include "compare.h"
 #include "imageio.h"
 #include "modelpath.h"
@@ -84,6 +85,7 @@ typedef enum { JOB_IMAGE, JOB_BATCH } job_kind;
 
 typedef struct batch_item {
     char *input, *output;
+    char *rel;        /* the input's path under the batch's folder (mirrored) */
     GtkWidget *row, *state_label, *bar, *cancel;
     gint cancel_flag; /* atomic */
     gint progress;    /* atomic, per mille */
@@ -385,7 +387,6 @@ static gpointer image_worker(gpointer data)
     return NULL;
 }
 
-static char *output_name(const char *input, const char *dir);
 
 static gpointer batch_worker(gpointer data)
 {
@@ -737,28 +738,12 @@ static char *output_folder(void)
     return f;
 }
 
-static char *output_name(const char *input, const char *dir)
-{
-    char *base = g_path_get_basename(input);
-    char *dot = strrchr(base, '.');
-    rfdn_io_format f = rfdn_io_format_from_path(input);
-    if (dot)
-        *dot = 0;
-    char *suffix = expand_suffix();
-    char *name = g_strdup_printf("%s%s.%s", base, suffix,
-                                 rfdn_io_format_extension(f ? f : RFDN_IO_PNG));
-    char *out = g_build_filename(dir, name, NULL);
-    g_free(name);
-    g_free(suffix);
-    g_free(base);
-    return out;
-}
-
 static void batch_item_free(gpointer p)
 {
     batch_item *it = p;
     g_free(it->input);
     g_free(it->output);
+    g_free(it->rel);
     g_free(it->message);
     g_free(it);
 }
@@ -770,40 +755,14 @@ static void on_item_cancel(GtkButton *b, batch_item *it)
         rfdn_cancel(A.ctx);
 }
 
-static gint cmp_paths(gconstpointer a, gconstpointer b)
-{
-    return g_strcmp0(*(char *const *)a, *(char *const *)b);
-}
-
-/* Image files of a path: itself, or a folder's (and its subfolders'). */
-static void collect(const char *path, GPtrArray *out, int depth)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        if (depth > 8)
-            return;
-        GDir *d = g_dir_open(path, 0, NULL);
-        const char *n;
-        GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-        while (d && (n = g_dir_read_name(d)))
-            if (n[0] != '.')
-                g_ptr_array_add(names, g_build_filename(path, n, NULL));
-        if (d)
-            g_dir_close(d);
-        g_ptr_array_sort(names, cmp_paths);
-        for (guint i = 0; i < names->len; i++)
-            collect(g_ptr_array_index(names, i), out, depth + 1);
-        g_ptr_array_free(names, TRUE);
-    } else if (rfdn_io_format_from_path(path)) {
-        g_ptr_array_add(out, g_strdup(path));
-    }
-}
-
 static void open_batch(char **paths, int n)
 {
     stop_job();
-    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+    /* common/batchplan.c: folders' images in name order, subfolders
+     * mirrored under the output folder, as the CLI's -r does */
+    GPtrArray *files = rfdn_plan_new();
     for (int i = 0; i < n; i++)
-        collect(paths[i], files, 0);
+        rfdn_plan_add(files, paths[i], TRUE);
     if (A.batch)
         g_ptr_array_free(A.batch, TRUE);
     A.batch = g_ptr_array_new_with_free_func(batch_item_free);
@@ -815,13 +774,13 @@ static void open_batch(char **paths, int n)
     g_mkdir_with_parents(dir, 0777);
     gtk_file_chooser_set_filename(GTK_FILE_CHOOSER(A.win->batch_folder), dir);
     for (guint i = 0; i < files->len; i++) {
+        const rfdn_plan_item *pi = files->pdata[i];
         batch_item *it = g_new0(batch_item, 1);
-        it->input = g_strdup(files->pdata[i]);
+        it->input = g_strdup(pi->input);
+        it->rel = g_strdup(pi->rel);
         GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
         g_object_set(box, "margin", 6, NULL);
-        char *base = g_path_get_basename(it->input);
-        GtkWidget *name = gtk_label_new(base);
-        g_free(base);
+        GtkWidget *name = gtk_label_new(it->rel);
         gtk_label_set_xalign(GTK_LABEL(name), 0);
         gtk_label_set_ellipsize(GTK_LABEL(name), PANGO_ELLIPSIZE_MIDDLE);
         gtk_widget_set_hexpand(name, TRUE);
@@ -879,14 +838,31 @@ static void start_batch(void)
     char *dir = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(A.win->batch_folder));
     if (!dir)
         dir = output_folder();
+    /* the outputs planned as the CLI plans them: an output that exists, is
+     * an input or is another input's fails its row before any work */
+    GPtrArray *plan = rfdn_plan_new();
+    for (guint i = 0; i < A.batch->len; i++) {
+        const batch_item *it = A.batch->pdata[i];
+        rfdn_plan_item *pi = g_new0(rfdn_plan_item, 1);
+        pi->input = g_strdup(it->input);
+        pi->rel = g_strdup(it->rel);
+        g_ptr_array_add(plan, pi);
+    }
+    char *suffix = expand_suffix();
+    const rfdn_plan_options po = {.outdir = dir, .suffix = suffix};
+    rfdn_plan_outputs(plan, &po);
     for (guint i = 0; i < A.batch->len; i++) {
         batch_item *it = A.batch->pdata[i];
+        const rfdn_plan_item *pi = plan->pdata[i];
         g_free(it->output);
-        it->output = output_name(it->input, dir);
+        it->output = g_strdup(pi->output);
         g_clear_pointer(&it->message, g_free);
-        it->state = 0;
+        it->message = g_strdup(pi->problem);
+        it->state = pi->problem ? 3 : 0;
         it->cancel_flag = 0;
     }
+    g_ptr_array_free(plan, TRUE);
+    g_free(suffix);
     g_free(dir);
     A.kind = JOB_BATCH;
     start_thread(batch_worker, NULL);
@@ -1030,8 +1006,12 @@ static void act_save_as(GSimpleAction *a, GVariant *p, gpointer d)
         _("Save the Result"), GTK_WINDOW(A.win), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
     gtk_file_chooser_set_do_overwrite_confirmation(GTK_FILE_CHOOSER(fc), TRUE);
     char *dir = A.path ? g_path_get_dirname(A.path) : output_folder();
-    char *name = output_name(A.path ? A.path : "pasted.png", dir);
+    char *suffix = expand_suffix();
+    char *in = g_path_get_basename(A.path ? A.path : "pasted.png");
+    char *name = rfdn_plan_output_name(dir, in, 0, suffix);
     char *base = g_path_get_basename(name);
+    g_free(in);
+    g_free(suffix);
     gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(fc), dir);
     gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(fc), base);
     g_free(base);

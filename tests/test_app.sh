@@ -98,6 +98,22 @@ check "the batch runs to the end, reporting the corrupt file" wait_for state err
 OUT=$T/out
 check "... the good images written, the corrupt one not" sh -c "[ -s '$OUT/a-x$S.png' ] && [ -s '$OUT/b-x$S.png' ] && [ ! -e '$OUT/corrupt-x$S.png' ]"
 act screenshot "'$SHOTS/app-batch-done.png'"
+# a folder with subfolders: mirrored in the output folder as the CLI's -r
+# does (a/x.png and b/x.png do not collide); run again, every row fails at
+# once because its output exists, and nothing is rewritten
+mkdir -p "$T/tree/a" "$T/tree/b"
+cp "$DATA/sample.png" "$T/tree/a/x.png"; cp "$DATA/sample-rgba.png" "$T/tree/b/x.png"
+act open-file "'$T/tree'"
+wait_for page batch 30
+act batch-start
+check "subfolders mirrored: the batch runs" wait_for state done 120
+check "... out/a/x-x$S.png and out/b/x-x$S.png" sh -c "[ -s '$OUT/a/x-x$S.png' ] && [ -s '$OUT/b/x-x$S.png' ] && [ ! -e '$OUT/x-x$S.png' ]"
+"$CLI" -q -m "$MF" "$T/tree/b/x.png" -o "$T/cli-bx.png"
+check "... b/x's result is b/x.png's" same_pixels "$OUT/b/x-x$S.png" "$T/cli-bx.png"
+before=$(stat -c %Y.%s "$OUT/a/x-x$S.png")
+act batch-start
+check "run again: the existing outputs fail before any work" wait_for state error 30
+check "... and are not rewritten" [ "$(stat -c %Y.%s "$OUT/a/x-x$S.png")" = "$before" ]
 act preferences
 sleep 0.5
 act screenshot "'$SHOTS/app-preferences.png'"

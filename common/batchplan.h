@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Which inputs a batch holds and where each result goes, for every front
+ * end (the CLI's -d and -o, the app's batch): files as given, folders as
+ * their images in name order, subfolders mirrored in the output folder; two
+ * inputs never written to one output, an input never overwritten, an
+ * existing output refused before any work unless replacing is asked for.
+ */
+#ifndef RFDN_BATCHPLAN_H
+#define RFDN_BATCHPLAN_H
+
+#include <glib.h>
+
+#include "imageio.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+    char *input;
+    char *rel;    /* the path under the output folder, before the new name */
+    char *output; /* after rfdn_plan_outputs() */
+    char *problem; /* after rfdn_plan_outputs(): why it must not run, or NULL */
+} rfdn_plan_item;
+
+typedef struct {
+    const char *output;    /* the one output file (one input), or NULL */
+    const char *outdir;    /* the output folder, or NULL */
+    rfdn_io_format format; /* 0: each input's own type */
+    const char *suffix;    /* appended to each name under outdir, or NULL */
+    gboolean overwrite;    /* replace existing outputs (never an input) */
+    const char *exists_hint; /* after "exists": how to replace it, or NULL */
+} rfdn_plan_options;
+
+/* Adds the images of `path` to `items` (rfdn_plan_item*, freed with the
+ * array): a file as itself (its name as `rel`), a folder's images in name
+ * order, and its subfolders' when `recursive` (their relative paths kept,
+ * at most 16 levels; hidden files and folders skipped).  FALSE when `path`
+ * is a folder that cannot be read. */
+gboolean rfdn_plan_add(GPtrArray *items, const char *path, gboolean recursive);
+
+/* A new array for rfdn_plan_add. */
+GPtrArray *rfdn_plan_new(void);
+
+/*
+ * Sets each item's output, and the problem of each that must not run: the
+ * second of two
+ * inputs with one output ("%s: two inputs would be written to %s; skipped"),
+ * an output that is an input ("%s: refusing to overwrite an input"), an
+ * existing file without `overwrite` ("%s: exists" and the hint).  Returns how many
+ * have a problem.
+ */
+int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o);
+
+/* OUTDIR/REL with the extension of `format` (or REL's own type, PNG when
+ * unknown) and `suffix` before it (g_free). */
+char *rfdn_plan_output_name(const char *outdir, const char *rel, rfdn_io_format format,
+                            const char *suffix);
+
+G_END_DECLS
+
+#endif
