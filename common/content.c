@@ -50,14 +50,16 @@ static int scaled(int basic, int q)
     return t < 1 ? 1 : t > 255 ? 255 : (int)t;
 }
 
-static int nearest_quality(const int table[64])
+/* `table` in zigzag order (a DQT segment's) or natural order (libjpeg's
+ * quantval, GIMP's parasite) */
+static int nearest_quality(const int table[64], gboolean natural)
 {
     int best = 0;
     long best_err = -1;
     for (int q = 1; q <= 100; q++) {
         long err = 0;
         for (int k = 0; k < 64; k++)
-            err += labs((long)table[k] - scaled(std_luma[zigzag[k]], q));
+            err += labs((long)table[k] - scaled(std_luma[natural ? k : zigzag[k]], q));
         if (best_err < 0 || err < best_err) {
             best_err = err;
             best = q;
@@ -124,7 +126,7 @@ int rfdn_jpeg_file_quality(const char *path)
             uint8_t *p = g_malloc(len);
             int table[64];
             if (read_full(fd, p, len - 2) == 0 && dqt_table0(p, len - 2, table))
-                quality = nearest_quality(table);
+                quality = nearest_quality(table, FALSE);
             g_free(p);
             if (quality)
                 break;
@@ -135,6 +137,24 @@ int rfdn_jpeg_file_quality(const char *path)
 out:
     close(fd);
     return quality;
+}
+
+int rfdn_jpeg_settings_quality(const void *data, size_t len)
+{
+    /* colour space, quality, components, tables, 2 bytes per component,
+     * then 128 bytes per table (16-bit big-endian, natural order) */
+    const uint8_t *p = data;
+    if (!p || len < 4 || p[1] > 100)
+        return 0;
+    if (p[1] > 0)
+        return p[1];
+    const size_t at = 4 + (size_t)p[2] * 2;
+    if (p[3] < 1 || len < at + 128)
+        return 0;
+    int table[64];
+    for (int k = 0; k < 64; k++)
+        table[k] = p[at + 2 * k] << 8 | p[at + 2 * k + 1];
+    return nearest_quality(table, TRUE);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -54,6 +54,11 @@ int rfdn_content_from_name(const char *name);
  * JPEG with one.  Reads the file's markers only, up to the first scan. */
 int rfdn_jpeg_file_quality(const char *path);
 
+/* The same from the "jpeg-settings" parasite GIMP's JPEG loader attaches
+ * to the image: its IJG quality, or for other tables the nearest quality to
+ * its first table; 0 when absent or malformed. */
+int rfdn_jpeg_settings_quality(const void *data, size_t len);
+
 /* The blockiness above of an image (any engine sample format, 1-4
  * channels; colour as BT.601 luma, alpha ignored); 1.0 when the image is
  * smaller than two blocks.  Large images are sampled (about 2048 rows and

@@ -114,6 +114,26 @@ int main(int argc, char **argv)
     }
     g_free(fifo);
 
+    /* GIMP's "jpeg-settings" parasite: its quality, or its own tables */
+    unsigned char par[4 + 6 + 128] = {3, 70, 3, 0, 2, 2, 1, 1, 1, 1};
+    CHECK(rfdn_jpeg_settings_quality(par, 10) == 70, "parasite with quality 70: %d",
+          rfdn_jpeg_settings_quality(par, 10));
+    par[1] = 0, par[3] = 1;
+    static const int std_luma[64] = {16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26,
+                                     58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17,
+                                     22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103,
+                                     77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87,
+                                     103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99};
+    for (int k = 0; k < 64; k++) { /* libjpeg's table at quality 60: scale 80 % */
+        const int v = (std_luma[k] * 80 + 50) / 100;
+        par[10 + 2 * k] = (unsigned char)(v >> 8), par[11 + 2 * k] = (unsigned char)v;
+    }
+    CHECK(rfdn_jpeg_settings_quality(par, sizeof par) == 60, "parasite with tables of quality "
+          "60: %d", rfdn_jpeg_settings_quality(par, sizeof par));
+    CHECK(rfdn_jpeg_settings_quality(par, sizeof par - 1) == 0 &&
+              rfdn_jpeg_settings_quality(par, 3) == 0 && rfdn_jpeg_settings_quality(NULL, 0) == 0,
+          "a short parasite: no quality");
+
     /* blockiness: constant 8x8 blocks of a ramp against the smooth ramp */
     enum { W = 128, H = 96 };
     static unsigned char blocky[W * H * 3], smooth[W * H * 3];

@@ -17,6 +17,7 @@ void rfdn_plug_params_default(rfdn_plug_params *p)
     p->alpha = rfdn_option_get(RFDN_OPT_ALPHA)->def;
     p->tile = rfdn_option_get(RFDN_OPT_TILE)->def;
     p->threads = rfdn_option_get(RFDN_OPT_THREADS)->def;
+    p->content = rfdn_option_get(RFDN_OPT_CONTENT)->def;
 }
 
 #define PERR(...) g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, __VA_ARGS__)
@@ -30,6 +31,8 @@ gboolean rfdn_plug_params_validate(const rfdn_plug_params *p, GError **error)
              p->output);
     else if (p->alpha != 0 && p->alpha != 1)
         PERR(_("Unknown alpha mode %d (0 = network, 1 = bicubic)"), p->alpha);
+    else if (p->content < 0 || p->content > 2)
+        PERR(_("Unknown content %d (0 = automatic, 1 = clean, 2 = photo)"), p->content);
     else
         /* the ranges and messages every front end shares */
         return rfdn_option_check_int(RFDN_OPT_SCALE, p->scale, error) &&
@@ -48,12 +51,23 @@ const char *rfdn_plug_model_label(gint32 model)
     return model == RFDN_PLUG_RFDN ? "RFDN" : "E-RFDN";
 }
 
-rfdn_context *rfdn_plug_context_new(const rfdn_plug_params *p, GError **error)
+rfdn_context *rfdn_plug_context_new(const rfdn_plug_params *p, rfdn_content variant,
+                                    char **note, GError **error)
 {
     /* one model kept per process (the dialog's preview and the run share it) */
     static rfdn_model *cached;
     static char *cached_path;
-    char *path = rfdn_find_model(rfdn_plug_model_name(p->model), p->scale, NULL, error);
+    const char *name = rfdn_plug_model_name(p->model);
+    char *path = variant == RFDN_CONTENT_PHOTO ? rfdn_installed_variant(name, p->scale, TRUE)
+                                               : NULL;
+    if (note)
+        *note = variant == RFDN_CONTENT_PHOTO && !path
+                    ? g_strdup_printf(_("No photo model for %s x%d is installed: the clean "
+                                        "model is used"),
+                                      rfdn_plug_model_label(p->model), p->scale)
+                    : NULL;
+    if (!path)
+        path = rfdn_find_model(name, p->scale, NULL, error);
     if (!path)
         return NULL;
     if (!cached || strcmp(cached_path, path)) {
@@ -83,6 +97,22 @@ rfdn_context *rfdn_plug_context_new(const rfdn_plug_params *p, GError **error)
         return NULL;
     }
     return ctx;
+}
+
+rfdn_content rfdn_plug_content(const rfdn_plug_params *p, const void *jpeg_settings,
+                               size_t len, const rfdn_plug_item *first, char **why)
+{
+    if (p->content != RFDN_CONTENT_AUTO) {
+        *why = g_strdup_printf("%s model (content %s)", rfdn_content_name(p->content),
+                               rfdn_content_name(p->content));
+        return p->content;
+    }
+    rfdn_image px = {0};
+    if (first)
+        px = (rfdn_image){first->w, first->h, first->layout.channels, first->layout.sample,
+                          (ptrdiff_t)first->w * first->layout.bpp, first->in};
+    return rfdn_content_guess(rfdn_jpeg_settings_quality(jpeg_settings, len),
+                              first ? &px : NULL, why);
 }
 
 rfdn_plug_layout rfdn_plug_layout_for(gboolean is_gray, gboolean has_alpha, int bits,

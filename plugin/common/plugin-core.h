@@ -12,6 +12,7 @@
 #include <gegl.h>
 #include <glib.h>
 
+#include "content.h"
 #include "rfdn.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,7 @@ typedef struct {
     gint32 alpha;   /* 0 network, 1 bicubic */
     gint32 tile;    /* tile edge in input pixels, 0 automatic */
     gint32 threads; /* 0 automatic */
+    gint32 content; /* RFDN_CONTENT_AUTO, _CLEAN or _PHOTO (content.h) */
 } rfdn_plug_params;
 
 void rfdn_plug_params_default(rfdn_plug_params *p);
@@ -40,9 +42,12 @@ gboolean rfdn_plug_params_validate(const rfdn_plug_params *p, GError **error);
 const char *rfdn_plug_model_name(gint32 model); /* "e-rfdn" / "rfdn" */
 const char *rfdn_plug_model_label(gint32 model); /* "E-RFDN" / "RFDN" */
 
-/* A context for the parameters (the model file found by name, loaded once
- * per process and kept).  NULL with a message. */
-rfdn_context *rfdn_plug_context_new(const rfdn_plug_params *p, GError **error);
+/* A context for the parameters and a variant (RFDN_CONTENT_CLEAN or
+ * _PHOTO; a photo model that is not installed falls back to the clean one,
+ * *note (may be NULL) saying so).  The model file is found by name and
+ * loaded once per process and kept.  NULL with a message. */
+rfdn_context *rfdn_plug_context_new(const rfdn_plug_params *p, rfdn_content variant,
+                                    char **note, GError **error);
 
 /* How a drawable's pixels are handed to the engine. */
 typedef struct {
@@ -74,6 +79,13 @@ rfdn_plug_item *rfdn_plug_item_new(GeglBuffer *buffer, const GeglRectangle *rect
                                    const rfdn_plug_layout *layout, int scale, GError **error);
 void rfdn_plug_item_write(const rfdn_plug_item *it, GeglBuffer *buffer);
 void rfdn_plug_item_free(rfdn_plug_item *it);
+
+/* The variant for the parameters: p->content, or for auto content.h's rule
+ * on the JPEG quality GIMP kept for the image (its "jpeg-settings"
+ * parasite's bytes, or NULL) and the pixels of `first`.  *why (g_free)
+ * says which and why. */
+rfdn_content rfdn_plug_content(const rfdn_plug_params *p, const void *jpeg_settings,
+                               size_t len, const rfdn_plug_item *first, char **why);
 
 /* Runs items[0..n) one after another in a worker thread. */
 typedef struct rfdn_plug_job rfdn_plug_job;

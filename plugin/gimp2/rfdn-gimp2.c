@@ -49,6 +49,10 @@ static void query(void)
         {GIMP_PDB_INT32, "alpha", "Alpha upscaling { NETWORK (0), BICUBIC (1) }"},
         {GIMP_PDB_INT32, "tile-size", "Tile edge in input pixels (0 = automatic)"},
         {GIMP_PDB_INT32, "threads", "Worker threads (0 = all cores)"},
+        {GIMP_PDB_INT32, "content",
+         "Model variant { AUTO (0): photo for a JPEG (the quality GIMP kept) or JPEG block "
+         "edges in the pixels, else clean; CLEAN (1): lossless images; PHOTO (2): JPEG, "
+         "camera and web pictures }"},
     };
     static const GimpParamDef rets[] = {
         {GIMP_PDB_IMAGE, "new-image", "The new image (-1 when the image was scaled in place)"},
@@ -118,14 +122,31 @@ static gboolean poll_progress(gpointer user, double f)
 /* ------------------------------------------------------------------------ */
 /* The upscale */
 
+/* The context for the variant the content calls for (content.h's rule on
+ * the JPEG quality GIMP kept and the pixels of `first`); *why (g_free) says
+ * which variant and why. */
+static rfdn_context *context_for(const rfdn_plug_params *p, gint32 image,
+                                 const rfdn_plug_item *first, char **why_out, GError **error)
+{
+    GimpParasite *par = gimp_image_get_parasite(image, "jpeg-settings");
+    char *why = NULL, *note = NULL;
+    const rfdn_content v = rfdn_plug_content(p, par ? gimp_parasite_data(par) : NULL,
+                                             par ? gimp_parasite_data_size(par) : 0, first, &why);
+    if (par)
+        gimp_parasite_free(par);
+    rfdn_context *ctx = rfdn_plug_context_new(p, v, &note, error);
+    *why_out = g_strdup_printf("%s%s%s", why, note ? "; " : "", note ? note : "");
+    g_free(why);
+    g_free(note);
+    return ctx;
+}
+
 static GimpPDBStatusType upscale(const rfdn_plug_params *p, gint32 image, gint32 drawable,
                                  GimpRunMode mode, run_ui *ui, gint32 *new_image,
                                  GError **error)
 {
     *new_image = -1;
-    rfdn_context *ctx = rfdn_plug_context_new(p, error);
-    if (!ctx)
-        return GIMP_PDB_EXECUTION_ERROR;
+    rfdn_context *ctx = NULL;
     GArray *layers = g_array_new(FALSE, FALSE, sizeof(gint32));
     if (p->output == RFDN_PLUG_IN_PLACE) {
         gint n;
@@ -151,6 +172,13 @@ static GimpPDBStatusType upscale(const rfdn_plug_params *p, gint32 image, gint32
         if (!items[i])
             goto out;
     }
+    char *why = NULL;
+    ctx = context_for(p, image, n ? items[0] : NULL, &why, error);
+    gimp_progress_set_text_printf(_("Super-resolution (%s x%d): %s"),
+                                  rfdn_plug_model_label(p->model), p->scale, why);
+    g_free(why);
+    if (!ctx)
+        goto out;
     rfdn_plug_job *job = rfdn_plug_job_start(ctx, items, n);
     rfdn_status st = rfdn_plug_job_wait(job, poll_progress, ui, error);
     if (st == RFDN_CANCELLED) {
@@ -271,14 +299,19 @@ static void update_preview(dialog_state *s)
         const int dw = gimp_drawable_width(s->drawable), dh = gimp_drawable_height(s->drawable);
         const int edge = PREVIEW_OUT / s->p->scale;
         GeglRectangle r = {0, 0, MIN(dw, edge), MIN(dh, edge)};
-        r.x = (dw - r.width) / 2;
-        r.y = (dh - r.height) / 2;
+        /* on the 8-pixel grid, so the crop's JPEG blocks are where the
+         * image's are (the content rule looks at them) */
+        r.x = (dw - r.width) / 2 / 8 * 8;
+        r.y = (dh - r.height) / 2 / 8 * 8;
         rfdn_plug_layout l = rfdn_plug_layout_for(FALSE, TRUE, 8, FALSE, NULL); /* sRGB u8 */
         GError *err = NULL;
-        rfdn_context *ctx = rfdn_plug_context_new(s->p, &err);
         GeglBuffer *buf = gimp_drawable_get_buffer(s->drawable);
-        rfdn_plug_item *it = ctx ? rfdn_plug_item_new(buf, &r, &l, s->p->scale, &err) : NULL;
+        rfdn_plug_item *it = rfdn_plug_item_new(buf, &r, &l, s->p->scale, &err);
         g_object_unref(buf);
+        char *why = NULL;
+        rfdn_context *ctx = it ? context_for(s->p, s->image, it, &why, &err) : NULL;
+        if (!ctx)
+            g_clear_pointer(&it, rfdn_plug_item_free);
         if (it) {
             GdkPixbuf *b = checkered(it->in, it->w, it->h, s->p->scale);
             gtk_image_set_from_pixbuf(GTK_IMAGE(s->before), b);
@@ -294,7 +327,8 @@ static void update_preview(dialog_state *s)
             gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(s->bar), 0);
             gtk_progress_bar_set_text(GTK_PROGRESS_BAR(s->bar), "");
         }
-        gtk_label_set_text(GTK_LABEL(s->note), err ? err->message : "");
+        gtk_label_set_text(GTK_LABEL(s->note), err ? err->message : why ? why : "");
+        g_free(why);
         g_clear_error(&err);
         rfdn_plug_item_free(it);
         rfdn_context_free(ctx);
@@ -389,7 +423,7 @@ static GimpPDBStatusType dialog_run(rfdn_plug_params *p, gint32 image, gint32 dr
         gtk_box_pack_start(GTK_BOX(hbox), frame, TRUE, TRUE, 0);
     }
 
-    GtkWidget *table = gtk_table_new(4, 2, FALSE);
+    GtkWidget *table = gtk_table_new(5, 2, FALSE);
     gtk_table_set_col_spacings(GTK_TABLE(table), 6);
     gtk_table_set_row_spacings(GTK_TABLE(table), 6);
     gtk_box_pack_start(GTK_BOX(vbox), table, FALSE, FALSE, 0);
@@ -403,6 +437,9 @@ static GimpPDBStatusType dialog_run(rfdn_plug_params *p, gint32 image, gint32 dr
           NULL);
     combo(&s, table, 3, _("_Transparency:"), &p->alpha, TRUE,
           _("Network (sharp edges)"), 0, _("Bicubic (smooth)"), 1, NULL);
+    combo(&s, table, 4, _("_Content:"), &p->content, TRUE, _("Automatic"), RFDN_CONTENT_AUTO,
+          _("Clean (lossless images, renders)"), RFDN_CONTENT_CLEAN,
+          _("Photo (JPEG, camera and web pictures)"), RFDN_CONTENT_PHOTO, NULL);
 
     GtkWidget *adv = gtk_expander_new_with_mnemonic(_("_Advanced"));
     GtkWidget *t2 = gtk_table_new(2, 3, FALSE);
@@ -482,9 +519,9 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
     gint32 new_image = -1;
 
     if (strcmp(name, RFDN_PROC_NAME) || nparams < 3 ||
-        (mode == GIMP_RUN_NONINTERACTIVE && nparams != 9)) {
+        (mode == GIMP_RUN_NONINTERACTIVE && nparams != 10)) {
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                    _("Wrong number of arguments (%d; expected 9)"), nparams);
+                    _("Wrong number of arguments (%d; expected 10)"), nparams);
         goto done;
     }
     if (!gimp_image_is_valid(image) || !gimp_item_is_valid(drawable) ||
@@ -500,6 +537,7 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
         p.alpha = param[6].data.d_int32;
         p.tile = param[7].data.d_int32;
         p.threads = param[8].data.d_int32;
+        p.content = param[9].data.d_int32;
         if (!rfdn_plug_params_validate(&p, &error))
             goto done;
     } else {
@@ -510,13 +548,14 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
             gimp_get_data(RFDN_PROC_NAME, &last);
             if (rfdn_plug_params_validate(&last, NULL))
                 p = last;
-        } else if (mode == GIMP_RUN_INTERACTIVE && nparams == 9) {
+        } else if (mode == GIMP_RUN_INTERACTIVE && nparams == 10) {
             last.model = param[3].data.d_int32;
             last.scale = param[4].data.d_int32;
             last.output = param[5].data.d_int32;
             last.alpha = param[6].data.d_int32;
             last.tile = param[7].data.d_int32;
             last.threads = param[8].data.d_int32;
+            last.content = param[9].data.d_int32;
             if (rfdn_plug_params_validate(&last, NULL))
                 p = last;
         }

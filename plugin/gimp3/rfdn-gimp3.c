@@ -91,6 +91,16 @@ static GimpProcedure *create_procedure(GimpPlugIn *plug_in, const gchar *name)
                                     ti->def, G_PARAM_READWRITE);
     gimp_procedure_add_int_argument(p, th->key, _(th->label), th->summary, th->min, th->max,
                                     th->def, G_PARAM_READWRITE);
+    /* a choice: scripts pass "auto", "clean" or "photo" */
+    gimp_procedure_add_choice_argument(
+        p, "content", _("Content"),
+        "Model variant: auto (photo for a JPEG, from the quality GIMP kept, or for JPEG block "
+        "edges in the pixels, else clean), clean (lossless images) or photo (JPEG, camera and "
+        "web pictures)",
+        gimp_choice_new_with_values("auto", RFDN_CONTENT_AUTO, _("Automatic"), NULL, "clean",
+                                    RFDN_CONTENT_CLEAN, _("Clean"), NULL, "photo",
+                                    RFDN_CONTENT_PHOTO, _("Photo"), NULL, NULL),
+        "auto", G_PARAM_READWRITE);
     gimp_procedure_add_image_return_value(p, "new-image", _("New image"),
                                           "The new image (none when scaled in place)", TRUE,
                                           G_PARAM_READWRITE);
@@ -157,14 +167,32 @@ static gboolean poll_progress(gpointer user, double f)
     return ui && ui->cancel;
 }
 
+/* The context for the variant the content calls for (content.h's rule on
+ * the JPEG quality GIMP kept and the pixels of `first`); *why (g_free) says
+ * which variant and why. */
+static rfdn_context *context_for(const rfdn_plug_params *p, GimpImage *image,
+                                 const rfdn_plug_item *first, char **why_out, GError **error)
+{
+    GimpParasite *par = gimp_image_get_parasite(image, "jpeg-settings");
+    guint32 len = 0;
+    gconstpointer data = par ? gimp_parasite_get_data(par, &len) : NULL;
+    char *why = NULL, *note = NULL;
+    const rfdn_content v = rfdn_plug_content(p, data, len, first, &why);
+    if (par)
+        gimp_parasite_free(par);
+    rfdn_context *ctx = rfdn_plug_context_new(p, v, &note, error);
+    *why_out = g_strdup_printf("%s%s%s", why, note ? "; " : "", note ? note : "");
+    g_free(why);
+    g_free(note);
+    return ctx;
+}
+
 static GimpPDBStatusType upscale(const rfdn_plug_params *p, GimpImage *image,
                                  GimpDrawable *drawable, GimpRunMode mode, run_ui *ui,
                                  GimpImage **new_image, GError **error)
 {
     *new_image = NULL;
-    rfdn_context *ctx = rfdn_plug_context_new(p, error);
-    if (!ctx)
-        return GIMP_PDB_EXECUTION_ERROR;
+    rfdn_context *ctx = NULL;
     GPtrArray *layers = g_ptr_array_new();
     if (p->output == RFDN_PLUG_IN_PLACE) {
         GimpLayer **ls = gimp_image_get_layers(image);
@@ -188,6 +216,13 @@ static GimpPDBStatusType upscale(const rfdn_plug_params *p, GimpImage *image,
         if (!items[i])
             goto out;
     }
+    char *why = NULL;
+    ctx = context_for(p, image, n ? items[0] : NULL, &why, error);
+    gimp_progress_set_text_printf(_("Super-resolution (%s x%d): %s"),
+                                  rfdn_plug_model_label(p->model), p->scale, why);
+    g_free(why);
+    if (!ctx)
+        goto out;
     rfdn_plug_job *job = rfdn_plug_job_start(ctx, items, n);
     rfdn_status st = rfdn_plug_job_wait(job, poll_progress, ui, error);
     if (st == RFDN_CANCELLED) {
@@ -301,14 +336,19 @@ static void update_preview(dialog_state *s)
         const int dh = gimp_drawable_get_height(s->drawable);
         const int edge = PREVIEW_OUT / s->p->scale;
         GeglRectangle r = {0, 0, MIN(dw, edge), MIN(dh, edge)};
-        r.x = (dw - r.width) / 2;
-        r.y = (dh - r.height) / 2;
+        /* on the 8-pixel grid, so the crop's JPEG blocks are where the
+         * image's are (the content rule looks at them) */
+        r.x = (dw - r.width) / 2 / 8 * 8;
+        r.y = (dh - r.height) / 2 / 8 * 8;
         rfdn_plug_layout l = rfdn_plug_layout_for(FALSE, TRUE, 8, FALSE, NULL);
         GError *err = NULL;
-        rfdn_context *ctx = rfdn_plug_context_new(s->p, &err);
         GeglBuffer *buf = gimp_drawable_get_buffer(s->drawable);
-        rfdn_plug_item *it = ctx ? rfdn_plug_item_new(buf, &r, &l, s->p->scale, &err) : NULL;
+        rfdn_plug_item *it = rfdn_plug_item_new(buf, &r, &l, s->p->scale, &err);
         g_object_unref(buf);
+        char *why = NULL;
+        rfdn_context *ctx = it ? context_for(s->p, s->image, it, &why, &err) : NULL;
+        if (!ctx)
+            g_clear_pointer(&it, rfdn_plug_item_free);
         if (it) {
             GdkPixbuf *b = checkered(it->in, it->w, it->h, s->p->scale);
             gtk_image_set_from_pixbuf(GTK_IMAGE(s->before), b);
@@ -323,7 +363,8 @@ static void update_preview(dialog_state *s)
             gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(s->ui.bar), 0);
             gtk_progress_bar_set_text(GTK_PROGRESS_BAR(s->ui.bar), "");
         }
-        gtk_label_set_text(GTK_LABEL(s->note), err ? err->message : "");
+        gtk_label_set_text(GTK_LABEL(s->note), err ? err->message : why ? why : "");
+        g_free(why);
         g_clear_error(&err);
         rfdn_plug_item_free(it);
         rfdn_context_free(ctx);
@@ -440,6 +481,11 @@ static GimpPDBStatusType dialog_run(GimpProcedure *procedure, rfdn_plug_params *
     combo(&s, grid, 3, _("_Transparency:"), &p->alpha, TRUE,
           gimp_int_combo_box_new(_("Network (sharp edges)"), 0, _("Bicubic (smooth)"), 1,
                                  NULL));
+    combo(&s, grid, 4, _("_Content:"), &p->content, TRUE,
+          gimp_int_combo_box_new(_("Automatic"), RFDN_CONTENT_AUTO,
+                                 _("Clean (lossless images, renders)"), RFDN_CONTENT_CLEAN,
+                                 _("Photo (JPEG, camera and web pictures)"), RFDN_CONTENT_PHOTO,
+                                 NULL));
 
     GtkWidget *adv = gtk_expander_new_with_mnemonic(_("_Advanced"));
     GtkWidget *g2 = gtk_grid_new();
@@ -500,8 +546,12 @@ static GimpValueArray *run(GimpProcedure *procedure, GimpRunMode run_mode, GimpI
     rfdn_plug_params p;
     /* GIMP fills the config with the arguments, or for interactive and
      * last-values runs with the values of the last run */
+    char *content = NULL;
     g_object_get(config, "model", &p.model, "scale", &p.scale, "output", &p.output, "alpha",
-                 &p.alpha, "tile-size", &p.tile, "threads", &p.threads, NULL);
+                 &p.alpha, "tile-size", &p.tile, "threads", &p.threads, "content", &content,
+                 NULL);
+    p.content = rfdn_content_from_name(content); /* GIMP checked it is one of the three */
+    g_free(content);
     GimpDrawable *drawable = drawables ? drawables[0] : NULL;
     if (!drawable || drawables[1]) {
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -527,7 +577,8 @@ static GimpValueArray *run(GimpProcedure *procedure, GimpRunMode run_mode, GimpI
         status = upscale(&p, image, drawable, run_mode, NULL, &new_image, &error);
     if (status == GIMP_PDB_SUCCESS)
         g_object_set(config, "model", p.model, "scale", p.scale, "output", p.output, "alpha",
-                     p.alpha, "tile-size", p.tile, "threads", p.threads, NULL);
+                     p.alpha, "tile-size", p.tile, "threads", p.threads, "content",
+                     rfdn_content_name(p.content), NULL);
 done:
     if (status != GIMP_PDB_SUCCESS) {
         if (error && run_mode == GIMP_RUN_INTERACTIVE)
