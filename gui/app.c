@@ -24,6 +24,7 @@
 
 #include "batchplan.h"
 #include "compare.h"
+#include "content.h"
 #include "imageio.h"
 #include "modelpath.h"
 #include "options.h"
@@ -40,7 +41,7 @@ G_DECLARE_FINAL_TYPE(RfdnWindow, rfdn_window, RFDN, WINDOW, GtkApplicationWindow
 
 struct _RfdnWindow {
     GtkApplicationWindow parent;
-    GtkWidget *header, *model_combo, *scale_combo, *stack, *compare_box, *status_label;
+    GtkWidget *header, *model_combo, *scale_combo, *content_combo, *stack, *compare_box, *status_label;
     GtkWidget *progress, *cancel_button, *message_revealer, *message_label;
     GtkWidget *batch_folder, *batch_list, *upscale_button, *save_button;
     GtkWidget *compare;
@@ -56,6 +57,7 @@ static void rfdn_window_class_init(RfdnWindowClass *k)
     CHILD(header);
     CHILD(model_combo);
     CHILD(scale_combo);
+    CHILD(content_combo);
     CHILD(stack);
     CHILD(compare_box);
     CHILD(status_label);
@@ -108,11 +110,15 @@ typedef struct {
     gboolean result_done;
     char *model;           /* "e-rfdn" / "rfdn" */
     int scale;
+    char *content_why;     /* which variant upscaled the image, and why */
     gboolean populating;   /* combos being filled: no reaction */
     /* the job */
     job_kind kind;
     GThread *thread;
     rfdn_context *ctx;
+    rfdn_context *ctx_photo; /* a batch's photo model, when it may need one */
+    rfdn_content batch_content; /* the Content setting when the batch started */
+    rfdn_context *running;      /* atomic: the batch's context running, for a cancel */
     gint done;          /* atomic: worker finished */
     gint progress;      /* atomic: per million */
     gint cancel;        /* atomic */
@@ -141,12 +147,12 @@ static void set_state(const char *state)
     if (f && *f) {
         char *s = g_strdup_printf(
             "state=%s\nimage=%s\nmodel=%s\nscale=%d\nzoom=%.4f\nupscale-label=%s\n"
-            "page=%s\nfirst-pass-ms=%.0f\nmessage=%s\n",
+            "page=%s\nfirst-pass-ms=%.0f\nmessage=%s\ncontent-why=%s\n",
             state, A.name ? A.name : "", A.model, A.scale,
             A.win ? rfdn_compare_get_zoom(RFDN_COMPARE(A.win->compare)) : 0.0,
             A.win ? gtk_button_get_label(GTK_BUTTON(A.win->upscale_button)) : "",
             A.win ? gtk_stack_get_visible_child_name(GTK_STACK(A.win->stack)) : "",
-            A.first_shown_ms, A.message ? A.message : "");
+            A.first_shown_ms, A.message ? A.message : "", A.content_why ? A.content_why : "");
         char *tmp = g_strconcat(f, ".tmp", NULL);
         if (g_file_set_contents(tmp, s, -1, NULL))
             g_rename(tmp, f);
@@ -292,9 +298,35 @@ static void fill_models(void)
                        "E-RFDN x4 weights with the command rfdn-fetch-official."));
 }
 
-static rfdn_context *make_context(GError **error)
+/* The variant the Content setting asks for an input: clean, photo, or for
+ * automatic content.h's rule on the file's JPEG tables and the pixels;
+ * *why (g_free) says which and why. */
+static rfdn_content input_variant(const char *path, const rfdn_io_image *im, char **why)
 {
-    char *path = rfdn_find_model(A.model, A.scale, NULL, error);
+    char *c = g_settings_get_string(A.settings, "content");
+    const int set = rfdn_content_from_name(c);
+    g_free(c);
+    if (set == RFDN_CONTENT_CLEAN || set == RFDN_CONTENT_PHOTO) {
+        *why = g_strdup_printf(set == RFDN_CONTENT_PHOTO ? _("photo model (chosen)")
+                                                         : _("clean model (chosen)"));
+        return (rfdn_content)set;
+    }
+    const rfdn_image px = rfdn_io_engine_image(im);
+    return rfdn_content_guess(path ? rfdn_jpeg_file_quality(path) : 0, &px, why);
+}
+
+/* A context for the chosen model in `variant`; a photo model that is not
+ * installed falls back to the clean one, *note (may be NULL) saying so. */
+static rfdn_context *make_context(rfdn_content variant, char **note, GError **error)
+{
+    char *path = variant == RFDN_CONTENT_PHOTO ? rfdn_installed_variant(A.model, A.scale, TRUE)
+                                               : NULL;
+    if (note)
+        *note = variant == RFDN_CONTENT_PHOTO && !path
+                    ? g_strdup(_("no photo model is installed: the clean model is used"))
+                    : NULL;
+    if (!path)
+        path = rfdn_find_model(A.model, A.scale, NULL, error);
     if (!path)
         return NULL;
     char err[512];
@@ -400,18 +432,32 @@ static gpointer batch_worker(gpointer data)
         g_atomic_int_set(&it->state, 1);
         GError *err = NULL;
         rfdn_io_image *in = rfdn_io_load(it->input, 0, &err), *out = NULL;
+        /* this item's variant (content.h's rule when automatic) */
+        rfdn_context *ctx = A.ctx;
+        if (in && A.ctx_photo) {
+            char *why = NULL;
+            const rfdn_image px = rfdn_io_engine_image(in);
+            const rfdn_content v = A.batch_content != RFDN_CONTENT_AUTO
+                                       ? A.batch_content
+                                       : rfdn_content_guess(rfdn_jpeg_file_quality(it->input),
+                                                            &px, &why);
+            g_free(why);
+            if (v == RFDN_CONTENT_PHOTO)
+                ctx = A.ctx_photo;
+        }
+        g_atomic_pointer_set(&A.running, ctx);
         int ow = 0, oh = 0;
-        if (in && rfdn_output_size(rfdn_context_get_model(A.ctx), in->width, in->height, &ow,
+        if (in && rfdn_output_size(rfdn_context_get_model(ctx), in->width, in->height, &ow,
                                    &oh) != RFDN_OK)
             g_set_error(&err, G_FILE_ERROR, G_FILE_ERROR_FAILED, _("The image is too large"));
         if (in && !err)
             out = rfdn_io_new_like(in, ow, oh, &err);
         rfdn_status st = RFDN_ERROR_IO;
         if (out) {
-            rfdn_context_set_progress(A.ctx, on_progress, it);
+            rfdn_context_set_progress(ctx, on_progress, it);
             g_atomic_int_set(&A.progress, 0);
             rfdn_image ii = rfdn_io_engine_image(in), oo = rfdn_io_engine_image(out);
-            st = rfdn_upscale(A.ctx, &ii, &oo);
+            st = rfdn_upscale(ctx, &ii, &oo);
             if (st == RFDN_OK) {
                 char *dir = g_path_get_dirname(it->output);
                 g_mkdir_with_parents(dir, 0777);
@@ -421,9 +467,10 @@ static gpointer batch_worker(gpointer data)
                     st = RFDN_ERROR_IO;
             } else if (st != RFDN_CANCELLED) {
                 g_set_error(&err, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s",
-                            rfdn_context_error(A.ctx));
+                            rfdn_context_error(ctx));
             }
         }
+        g_atomic_pointer_set(&A.running, NULL);
         if (err)
             it->message = g_strdup(err->message);
         g_clear_error(&err);
@@ -494,6 +541,7 @@ static void job_finished(void)
     show_tiles();
     rfdn_context_free(A.ctx);
     A.ctx = NULL;
+    g_clear_pointer(&A.ctx_photo, rfdn_context_free);
     const double secs = g_get_monotonic_time() / 1e6 - A.t0;
     gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(A.win->progress), A.status == RFDN_OK ? 1 : 0);
     if (A.kind == JOB_BATCH) {
@@ -511,9 +559,9 @@ static void job_finished(void)
         set_state(A.status == RFDN_CANCELLED ? "cancelled" : failed ? "error" : "done");
     } else if (A.status == RFDN_OK) {
         A.result_done = TRUE;
-        char *t = g_strdup_printf(_("%s: %d \303\227 %d \342\206\222 %d \303\227 %d pixels in %.1f s"),
+        char *t = g_strdup_printf(_("%s: %d \303\227 %d \342\206\222 %d \303\227 %d pixels in %.1f s (%s)"),
                                   A.name, A.src->width, A.src->height, A.dst->width,
-                                  A.dst->height, secs);
+                                  A.dst->height, secs, A.content_why ? A.content_why : "");
         gtk_label_set_text(GTK_LABEL(A.win->status_label), t);
         g_free(t);
         gtk_progress_bar_set_text(GTK_PROGRESS_BAR(A.win->progress), _("Done"));
@@ -578,8 +626,8 @@ static void stop_job(void)
     if (!A.thread)
         return;
     g_atomic_int_set(&A.cancel, 1);
-    if (A.ctx)
-        rfdn_cancel(A.ctx);
+    rfdn_cancel(A.ctx); /* (NULL does nothing; an idle context forgets it) */
+    rfdn_cancel(A.ctx_photo);
     while (!g_atomic_int_get(&A.done))
         g_usleep(5000);
     if (A.timer) {
@@ -598,7 +646,13 @@ static void start_upscale(void)
         return;
     show_message(NULL);
     GError *err = NULL;
-    A.ctx = make_context(&err);
+    char *why = NULL, *note = NULL;
+    const rfdn_content variant = input_variant(A.path, A.src, &why);
+    A.ctx = make_context(variant, &note, &err);
+    g_free(A.content_why);
+    A.content_why = g_strdup_printf("%s%s%s", why, note ? "; " : "", note ? note : "");
+    g_free(why);
+    g_free(note);
     if (!A.ctx) {
         show_message(err->message);
         g_error_free(err);
@@ -751,8 +805,10 @@ static void batch_item_free(gpointer p)
 static void on_item_cancel(GtkButton *b, batch_item *it)
 {
     g_atomic_int_set(&it->cancel_flag, 1);
-    if (g_atomic_int_get(&it->state) == 1 && A.ctx)
-        rfdn_cancel(A.ctx);
+    if (g_atomic_int_get(&it->state) == 1) {
+        rfdn_context *running = g_atomic_pointer_get(&A.running);
+        rfdn_cancel(running ? running : A.ctx);
+    }
 }
 
 static void open_batch(char **paths, int n)
@@ -829,12 +885,23 @@ static void start_batch(void)
     if (!A.batch || !A.batch->len || busy())
         return;
     GError *err = NULL;
-    A.ctx = make_context(&err);
+    A.ctx = make_context(RFDN_CONTENT_CLEAN, NULL, &err);
     if (!A.ctx) {
         show_message(err->message);
         g_error_free(err);
         return;
     }
+    /* the photo model too, unless Content is Clean (each item then picks
+     * its variant in the worker); none installed: the clean one for all */
+    char *content = g_settings_get_string(A.settings, "content");
+    A.batch_content = (rfdn_content)MAX(0, rfdn_content_from_name(content));
+    if (A.batch_content != RFDN_CONTENT_CLEAN) {
+        char *photo = rfdn_installed_variant(A.model, A.scale, TRUE);
+        if (photo)
+            A.ctx_photo = make_context(RFDN_CONTENT_PHOTO, NULL, NULL);
+        g_free(photo);
+    }
+    g_free(content);
     char *dir = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(A.win->batch_folder));
     if (!dir)
         dir = output_folder();
@@ -993,8 +1060,8 @@ static void act_cancel(GSimpleAction *a, GVariant *p, gpointer d)
     if (!busy())
         return;
     g_atomic_int_set(&A.cancel, 1);
-    if (A.ctx)
-        rfdn_cancel(A.ctx);
+    rfdn_cancel(A.ctx); /* (NULL does nothing; an idle context forgets it) */
+    rfdn_cancel(A.ctx_photo);
     gtk_label_set_text(GTK_LABEL(A.win->status_label), _("Cancelling…"));
 }
 
@@ -1409,6 +1476,30 @@ static void on_scale_changed(GtkComboBox *c, gpointer d)
     set_state(A.state ? A.state : "idle");
 }
 
+/* Content changed (the drop-down, set-content, another instance): the
+ * shown image is upscaled again with the variant it now calls for. */
+static void on_content_changed(GSettings *settings, const char *key, gpointer d)
+{
+    stop_job();
+    if (A.src && !strcmp(gtk_stack_get_visible_child_name(GTK_STACK(A.win->stack)), "compare"))
+        start_upscale();
+    set_state(A.state ? A.state : "idle");
+}
+
+/* set-content ("auto", "clean" or "photo"), checked by the settings table */
+static void act_set_content(GSimpleAction *a, GVariant *p, gpointer d)
+{
+    GError *err = NULL;
+    const char *v = g_variant_get_string(p, NULL);
+    if (rfdn_option_choice(RFDN_OPT_CONTENT, v, &err) >= 0) {
+        g_settings_set_string(A.settings, "content", v);
+    } else {
+        show_message(err->message);
+        set_state(A.state);
+        g_error_free(err);
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Application */
 
@@ -1453,6 +1544,7 @@ static void on_startup(GApplication *app, gpointer d)
         {"copy", act_copy},
         {"set-model", act_set_model, "s"},
         {"set-scale", act_set_scale, "i"},
+        {"set-content", act_set_content, "s"},
         {"zoom-in", act_zoom},
         {"zoom-out", act_zoom},
         {"zoom-fit", act_zoom},
@@ -1494,6 +1586,9 @@ static void on_startup(GApplication *app, gpointer d)
     g_mutex_init(&A.lock);
     g_signal_connect(A.win->model_combo, "changed", G_CALLBACK(on_model_changed), NULL);
     g_signal_connect(A.win->scale_combo, "changed", G_CALLBACK(on_scale_changed), NULL);
+    g_settings_bind(A.settings, "content", A.win->content_combo, "active-id",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_signal_connect(A.settings, "changed::content", G_CALLBACK(on_content_changed), NULL);
     gtk_drag_dest_set(GTK_WIDGET(A.win), GTK_DEST_DEFAULT_ALL, NULL, 0, GDK_ACTION_COPY);
     gtk_drag_dest_add_uri_targets(GTK_WIDGET(A.win));
     g_signal_connect(A.win, "drag-data-received", G_CALLBACK(on_drop), NULL);

@@ -139,6 +139,35 @@ check "preferences persisted: default model and scale" [ "$(field model)/$(field
 stop
 gsettings reset $ID model; gsettings reset $ID scale
 
+# clean or photo: a JPEG is upscaled by the photo model (the E-RFDN x3 test
+# model stands in for rfdn-x3-photo, in the user's model folder) and the
+# app says why; Content Clean gives the clean model's pixels
+PM=$XDG_DATA_HOME/rfdn-upscaler/models
+mkdir -p "$PM"
+cp "$MODELS/e-rfdn-x3.safetensors" "$PM/rfdn-x3-photo.safetensors"
+$PY -c "from PIL import Image; Image.open('$DATA/sample.png').convert('RGB').save('$T/photo.jpg', quality=50)"
+start
+act set-model "'rfdn'"; act set-scale 3
+act open-file "'$T/photo.jpg'"
+check "a JPEG: upscaled" wait_for state done 60
+check "... by the photo model, saying why ($(field content-why))" [ "$(field content-why)" = "JPEG quality about 50: photo model" ]
+act save-to "'$T/app-photo.png'"
+wait_for state saved 30
+"$CLI" -q -m "$PM/rfdn-x3-photo.safetensors" "$T/photo.jpg" -o "$T/cli-photo.png"
+check "... its pixels are the photo model's" same_pixels "$T/app-photo.png" "$T/cli-photo.png"
+act set-content "'clean'"
+check "Content Clean: upscaled again by the clean model" wait_for content-why "clean model (chosen)" 30
+wait_for state done 60
+act save-to "'$T/app-clean.png'"
+wait_for state saved 30
+"$CLI" -q -m "$MODELS/rfdn-x3.safetensors" "$T/photo.jpg" -o "$T/cli-clean.png"
+check "... its pixels are the clean model's" same_pixels "$T/app-clean.png" "$T/cli-clean.png"
+act set-content "'jpeg'"
+check "a bad content is refused with the table's message" wait_for message "content 'jpeg' is not one of auto, clean, photo" 10
+stop
+gsettings reset $ID content; gsettings reset $ID model; gsettings reset $ID scale
+rm -rf "$PM"
+
 # cancel a long run: a big image, E-RFDN (or the test model)
 $PY -c "
 from PIL import Image; import random

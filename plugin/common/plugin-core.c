@@ -100,19 +100,32 @@ rfdn_context *rfdn_plug_context_new(const rfdn_plug_params *p, rfdn_content vari
 }
 
 rfdn_content rfdn_plug_content(const rfdn_plug_params *p, const void *jpeg_settings,
-                               size_t len, const rfdn_plug_item *first, char **why)
+                               size_t len, GeglBuffer *buffer, char **why)
 {
     if (p->content != RFDN_CONTENT_AUTO) {
         *why = g_strdup_printf("%s model (content %s)", rfdn_content_name(p->content),
                                rfdn_content_name(p->content));
         return p->content;
     }
-    rfdn_image px = {0};
-    if (first)
-        px = (rfdn_image){first->w, first->h, first->layout.channels, first->layout.sample,
-                          (ptrdiff_t)first->w * first->layout.bpp, first->in};
-    return rfdn_content_guess(rfdn_jpeg_settings_quality(jpeg_settings, len),
-                              first ? &px : NULL, why);
+    const int q = rfdn_jpeg_settings_quality(jpeg_settings, len);
+    if (!buffer || (q > 0 && q <= RFDN_CONTENT_JPEG_MAX_QUALITY))
+        return rfdn_content_guess(q, NULL, why);
+    /* the pixels: the middle of the layer, at most 1024 x 1024 and on the
+     * 8-pixel grid of its origin, so the preview and the run decide alike */
+    const GeglRectangle *e = gegl_buffer_get_extent(buffer);
+    GeglRectangle r = {0, 0, MIN(e->width, 1024), MIN(e->height, 1024)};
+    r.x = e->x + (e->width - r.width) / 2 / 8 * 8;
+    r.y = e->y + (e->height - r.height) / 2 / 8 * 8;
+    guint8 *px = g_try_malloc((gsize)r.width * r.height * 3 + 1);
+    if (!px)
+        return rfdn_content_guess(q, NULL, why);
+    /* R'G'B': the luma is then the CLI's and the app's (content.c) */
+    gegl_buffer_get(buffer, &r, 1.0, babl_format("R'G'B' u8"), px, r.width * 3,
+                    GEGL_ABYSS_CLAMP);
+    const rfdn_image im = {r.width, r.height, 3, RFDN_SAMPLE_U8, r.width * 3, px};
+    const rfdn_content v = rfdn_content_guess(q, &im, why);
+    g_free(px);
+    return v;
 }
 
 rfdn_plug_layout rfdn_plug_layout_for(gboolean is_gray, gboolean has_alpha, int bits,

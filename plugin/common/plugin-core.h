@@ -82,10 +82,10 @@ void rfdn_plug_item_free(rfdn_plug_item *it);
 
 /* The variant for the parameters: p->content, or for auto content.h's rule
  * on the JPEG quality GIMP kept for the image (its "jpeg-settings"
- * parasite's bytes, or NULL) and the pixels of `first`.  *why (g_free)
- * says which and why. */
+ * parasite's bytes, or NULL) and the luma of the middle of `buffer` (the
+ * layer's, up to 1024 x 1024).  *why (g_free) says which and why. */
 rfdn_content rfdn_plug_content(const rfdn_plug_params *p, const void *jpeg_settings,
-                               size_t len, const rfdn_plug_item *first, char **why);
+                               size_t len, GeglBuffer *buffer, char **why);
 
 /* Runs items[0..n) one after another in a worker thread. */
 typedef struct rfdn_plug_job rfdn_plug_job;

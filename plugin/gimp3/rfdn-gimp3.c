@@ -168,16 +168,18 @@ static gboolean poll_progress(gpointer user, double f)
 }
 
 /* The context for the variant the content calls for (content.h's rule on
- * the JPEG quality GIMP kept and the pixels of `first`); *why (g_free) says
+ * the JPEG quality GIMP kept and the layer's pixels); *why (g_free) says
  * which variant and why. */
 static rfdn_context *context_for(const rfdn_plug_params *p, GimpImage *image,
-                                 const rfdn_plug_item *first, char **why_out, GError **error)
+                                 GimpDrawable *drawable, char **why_out, GError **error)
 {
     GimpParasite *par = gimp_image_get_parasite(image, "jpeg-settings");
     guint32 len = 0;
     gconstpointer data = par ? gimp_parasite_get_data(par, &len) : NULL;
     char *why = NULL, *note = NULL;
-    const rfdn_content v = rfdn_plug_content(p, data, len, first, &why);
+    GeglBuffer *buf = gimp_drawable_get_buffer(drawable);
+    const rfdn_content v = rfdn_plug_content(p, data, len, buf, &why);
+    g_object_unref(buf);
     if (par)
         gimp_parasite_free(par);
     rfdn_context *ctx = rfdn_plug_context_new(p, v, &note, error);
@@ -217,7 +219,7 @@ static GimpPDBStatusType upscale(const rfdn_plug_params *p, GimpImage *image,
             goto out;
     }
     char *why = NULL;
-    ctx = context_for(p, image, n ? items[0] : NULL, &why, error);
+    ctx = context_for(p, image, drawable, &why, error);
     gimp_progress_set_text_printf(_("Super-resolution (%s x%d): %s"),
                                   rfdn_plug_model_label(p->model), p->scale, why);
     g_free(why);
@@ -336,17 +338,15 @@ static void update_preview(dialog_state *s)
         const int dh = gimp_drawable_get_height(s->drawable);
         const int edge = PREVIEW_OUT / s->p->scale;
         GeglRectangle r = {0, 0, MIN(dw, edge), MIN(dh, edge)};
-        /* on the 8-pixel grid, so the crop's JPEG blocks are where the
-         * image's are (the content rule looks at them) */
-        r.x = (dw - r.width) / 2 / 8 * 8;
-        r.y = (dh - r.height) / 2 / 8 * 8;
+        r.x = (dw - r.width) / 2;
+        r.y = (dh - r.height) / 2;
         rfdn_plug_layout l = rfdn_plug_layout_for(FALSE, TRUE, 8, FALSE, NULL);
         GError *err = NULL;
         GeglBuffer *buf = gimp_drawable_get_buffer(s->drawable);
         rfdn_plug_item *it = rfdn_plug_item_new(buf, &r, &l, s->p->scale, &err);
         g_object_unref(buf);
         char *why = NULL;
-        rfdn_context *ctx = it ? context_for(s->p, s->image, it, &why, &err) : NULL;
+        rfdn_context *ctx = it ? context_for(s->p, s->image, s->drawable, &why, &err) : NULL;
         if (!ctx)
             g_clear_pointer(&it, rfdn_plug_item_free);
         if (it) {
