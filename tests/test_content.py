@@ -102,21 +102,16 @@ def main():
     with open(by_file, "rb") as a, open(inputs["render.png"], "rb") as b:
         check(a.read() == b.read(), "render.png: auto's file is -m clean's, byte for byte")
 
-    # forced variants
-    rc, log = run(both, "-v", "-s", "2", "--content", "clean", os.path.join(tmp, "q50.jpg"),
-                  "-o", os.path.join(tmp, "f1.png"))
-    ref = os.path.join(tmp, "ref-clean-q50.png")
-    run(both, "-q", "-m", clean_model, os.path.join(tmp, "q50.jpg"), "-o", ref)
-    check(rc == 0 and "clean model (--content clean)" in log
-          and np.array_equal(pixels(os.path.join(tmp, "f1.png")), pixels(ref)),
-          "--content clean on a JPEG: the clean model")
-    rc, log = run(both, "-v", "-s", "2", "--content", "photo", os.path.join(tmp, "render.png"),
-                  "-o", os.path.join(tmp, "f2.png"))
-    ref = os.path.join(tmp, "ref-photo-render.png")
-    run(both, "-q", "-m", photo_model, os.path.join(tmp, "render.png"), "-o", ref)
-    check(rc == 0 and "photo model (--content photo)" in log
-          and np.array_equal(pixels(os.path.join(tmp, "f2.png")), pixels(ref)),
-          "--content photo on a PNG: the photo model")
+    # forced variants: the other variant than auto would pick
+    for variant, name, model in (("clean", "q50.jpg", clean_model),
+                                 ("photo", "render.png", photo_model)):
+        out, ref = (os.path.join(tmp, "%s-%s-%s.png" % (w, variant, name)) for w in "fr")
+        rc, log = run(both, "-v", "-s", "2", "--content", variant, os.path.join(tmp, name),
+                      "-o", out)
+        run(both, "-q", "-m", model, os.path.join(tmp, name), "-o", ref)
+        check(rc == 0 and "%s model (--content %s)" % (variant, variant) in log
+              and np.array_equal(pixels(out), pixels(ref)),
+              "--content %s on %s: the %s model" % (variant, name, variant))
 
     # no photo model installed: the clean one, with a note, exit 0
     out = os.path.join(tmp, "fallback.png")

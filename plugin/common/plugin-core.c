@@ -128,6 +128,19 @@ rfdn_content rfdn_plug_content(const rfdn_plug_params *p, const void *jpeg_setti
     return v;
 }
 
+rfdn_context *rfdn_plug_context_for(const rfdn_plug_params *p, const void *jpeg_settings,
+                                    size_t len, GeglBuffer *buffer, char **why_out,
+                                    GError **error)
+{
+    char *why = NULL, *note = NULL;
+    const rfdn_content v = rfdn_plug_content(p, jpeg_settings, len, buffer, &why);
+    rfdn_context *ctx = rfdn_plug_context_new(p, v, &note, error);
+    *why_out = g_strdup_printf("%s%s%s", why, note ? "; " : "", note ? note : "");
+    g_free(why);
+    g_free(note);
+    return ctx;
+}
+
 rfdn_plug_layout rfdn_plug_layout_for(gboolean is_gray, gboolean has_alpha, int bits,
                                       gboolean linear_or_float, const Babl *space)
 {

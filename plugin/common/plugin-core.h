@@ -87,6 +87,13 @@ void rfdn_plug_item_free(rfdn_plug_item *it);
 rfdn_content rfdn_plug_content(const rfdn_plug_params *p, const void *jpeg_settings,
                                size_t len, GeglBuffer *buffer, char **why);
 
+/* rfdn_plug_content() then rfdn_plug_context_new(): the context for the
+ * variant the content calls for; *why (g_free) says which variant and why,
+ * and that the clean model stands in when the photo one is missing. */
+rfdn_context *rfdn_plug_context_for(const rfdn_plug_params *p, const void *jpeg_settings,
+                                    size_t len, GeglBuffer *buffer, char **why,
+                                    GError **error);
+
 /* Runs items[0..n) one after another in a worker thread. */
 typedef struct rfdn_plug_job rfdn_plug_job;
 rfdn_plug_job *rfdn_plug_job_start(rfdn_context *ctx, rfdn_plug_item **items, int n);

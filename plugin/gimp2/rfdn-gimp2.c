@@ -129,17 +129,13 @@ static rfdn_context *context_for(const rfdn_plug_params *p, gint32 image, gint32
                                  char **why_out, GError **error)
 {
     GimpParasite *par = gimp_image_get_parasite(image, "jpeg-settings");
-    char *why = NULL, *note = NULL;
     GeglBuffer *buf = gimp_drawable_get_buffer(drawable);
-    const rfdn_content v = rfdn_plug_content(p, par ? gimp_parasite_data(par) : NULL,
-                                             par ? gimp_parasite_data_size(par) : 0, buf, &why);
+    rfdn_context *ctx = rfdn_plug_context_for(p, par ? gimp_parasite_data(par) : NULL,
+                                              par ? gimp_parasite_data_size(par) : 0, buf,
+                                              why_out, error);
     g_object_unref(buf);
     if (par)
         gimp_parasite_free(par);
-    rfdn_context *ctx = rfdn_plug_context_new(p, v, &note, error);
-    *why_out = g_strdup_printf("%s%s%s", why, note ? "; " : "", note ? note : "");
-    g_free(why);
-    g_free(note);
     return ctx;
 }
 

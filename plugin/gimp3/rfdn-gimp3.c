@@ -176,16 +176,11 @@ static rfdn_context *context_for(const rfdn_plug_params *p, GimpImage *image,
     GimpParasite *par = gimp_image_get_parasite(image, "jpeg-settings");
     guint32 len = 0;
     gconstpointer data = par ? gimp_parasite_get_data(par, &len) : NULL;
-    char *why = NULL, *note = NULL;
     GeglBuffer *buf = gimp_drawable_get_buffer(drawable);
-    const rfdn_content v = rfdn_plug_content(p, data, len, buf, &why);
+    rfdn_context *ctx = rfdn_plug_context_for(p, data, len, buf, why_out, error);
     g_object_unref(buf);
     if (par)
         gimp_parasite_free(par);
-    rfdn_context *ctx = rfdn_plug_context_new(p, v, &note, error);
-    *why_out = g_strdup_printf("%s%s%s", why, note ? "; " : "", note ? note : "");
-    g_free(why);
-    g_free(note);
     return ctx;
 }
 
