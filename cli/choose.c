@@ -42,7 +42,10 @@ static rfdn_context *get(rfdn_chooser *c, rfdn_content variant, bool *fell_back)
 
 rfdn_context *rfdn_choose_first(rfdn_chooser *c)
 {
-    rfdn_context *ctx = get(c, RFDN_CONTENT_CLEAN, NULL);
+    /* --content photo: the photo model (or the clean one, noted); else the
+     * clean one, which auto falls back to */
+    rfdn_context *ctx = get(c, c->content == RFDN_CONTENT_PHOTO ? RFDN_CONTENT_PHOTO
+                                                                 : RFDN_CONTENT_CLEAN, NULL);
     if (ctx) {
         rfdn_model_info info;
         rfdn_model_get_info(rfdn_context_get_model(ctx), &info);

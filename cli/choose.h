@@ -19,9 +19,10 @@ typedef struct rfdn_chooser {
     bool noted;           /* the missing-photo-model note was printed */
 } rfdn_chooser;
 
-/* The context for the clean model (or the file), loaded before any input
- * so that a missing or bad model is reported first; sets c->scale from the
- * model.  NULL after printing the error. */
+/* The context for the clean model (the photo one with --content photo, or
+ * the file), loaded before any input so that a missing or bad model is
+ * reported first; sets c->scale from the model.  NULL after printing the
+ * error. */
 rfdn_context *rfdn_choose_first(rfdn_chooser *c);
 
 /* The context for one input: the file's, or the variant --content asks for

@@ -74,6 +74,7 @@ static int upscale_file(const cli_run *run, const cli_job *j, cli_progress *pr)
     int ow, oh, ret = 1;
     rfdn_io_image *out = NULL;
     char *why = NULL;
+    *run->current = NULL; /* the store may free the context it replaces */
     rfdn_context *ctx = rfdn_choose(mc, j->input, in, &why);
     if (!ctx)
         goto done;

@@ -1,18 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The model store of modelstore.h: a cache of contexts by model file. */
+/*
+ * The model store of modelstore.h: models cached by file, and one context
+ * alive at a time, so that a batch switching between clean and photo keeps
+ * the session's memory budget instead of one budget per model.
+ */
 #include "modelstore.h"
+
+#include <string.h>
 
 #include "modelpath.h"
 
 struct rfdn_model_store {
     rfdn_settings settings;
     char *official;
-    GHashTable *by_path; /* file path -> rfdn_context */
+    GHashTable *models; /* file path -> rfdn_model */
+    rfdn_context *ctx;  /* the context alive, of the model at ctx_path */
+    char *ctx_path;
 };
 
-static void free_context(gpointer p)
+static void unref_model(gpointer p)
 {
-    rfdn_context_free(p);
+    rfdn_model_unref(p);
 }
 
 rfdn_model_store *rfdn_model_store_new(const rfdn_settings *settings, const char *official)
@@ -23,7 +31,7 @@ rfdn_model_store *rfdn_model_store_new(const rfdn_settings *settings, const char
     else
         rfdn_settings_default(&s->settings);
     s->official = g_strdup(official);
-    s->by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_context);
+    s->models = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unref_model);
     return s;
 }
 
@@ -31,39 +39,39 @@ void rfdn_model_store_free(rfdn_model_store *s)
 {
     if (!s)
         return;
-    g_hash_table_destroy(s->by_path);
+    rfdn_context_free(s->ctx);
+    g_free(s->ctx_path);
+    g_hash_table_destroy(s->models);
     g_free(s->official);
     g_free(s);
 }
 
-/* The context for a file, from the cache or loaded; its key in *key. */
-static rfdn_context *context_of(rfdn_model_store *s, const char *path, const char **key,
-                                GError **error)
+/* The context for a file: the one alive, or a new one (the old one freed)
+ * for the model, loaded once. */
+static rfdn_context *context_of(rfdn_model_store *s, const char *path, GError **error)
 {
-    gpointer k, v;
-    if (g_hash_table_lookup_extended(s->by_path, path, &k, &v)) {
-        if (key)
-            *key = k;
-        return v;
+    if (s->ctx && !strcmp(s->ctx_path, path))
+        return s->ctx;
+    rfdn_model *m = g_hash_table_lookup(s->models, path);
+    if (!m) {
+        char msg[512];
+        if (rfdn_model_load(path, &m, msg, sizeof msg) != RFDN_OK) {
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "cannot load the model: %s",
+                        msg);
+            return NULL;
+        }
+        g_hash_table_insert(s->models, g_strdup(path), m);
     }
-    char msg[512];
-    rfdn_model *m = NULL;
-    if (rfdn_model_load(path, &m, msg, sizeof msg) != RFDN_OK) {
-        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "cannot load the model: %s", msg);
-        return NULL;
-    }
-    rfdn_context *ctx = NULL;
-    rfdn_status st = rfdn_context_create(m, &s->settings, &ctx);
-    rfdn_model_unref(m);
+    rfdn_context_free(s->ctx);
+    g_clear_pointer(&s->ctx_path, g_free);
+    s->ctx = NULL;
+    rfdn_status st = rfdn_context_create(m, &s->settings, &s->ctx);
     if (st != RFDN_OK) {
         g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, rfdn_status_string(st));
         return NULL;
     }
-    char *dup = g_strdup(path);
-    g_hash_table_insert(s->by_path, dup, ctx);
-    if (key)
-        *key = dup;
-    return ctx;
+    s->ctx_path = g_strdup(path);
+    return s->ctx;
 }
 
 rfdn_context *rfdn_model_store_get(rfdn_model_store *s, const char *name, int scale,
@@ -87,12 +95,14 @@ rfdn_context *rfdn_model_store_get(rfdn_model_store *s, const char *name, int sc
         file = rfdn_find_model(name, scale, s->official, error);
     if (!file)
         return NULL;
-    rfdn_context *ctx = context_of(s, file, path, error);
+    rfdn_context *ctx = context_of(s, file, error);
     g_free(file);
+    if (ctx && path)
+        *path = s->ctx_path;
     return ctx;
 }
 
 rfdn_context *rfdn_model_store_get_file(rfdn_model_store *s, const char *path, GError **error)
 {
-    return context_of(s, path, NULL, error);
+    return context_of(s, path, error);
 }

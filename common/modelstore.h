@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The models of one front-end session: found by name, scale and variant
- * (modelpath.h), loaded once, each with a context made from the session's
- * settings, so that a batch mixing clean and photo inputs loads each model
- * only once.  A photo variant that is not installed falls back to the clean
- * model with a note, never an error (issue 23).  Not thread-safe: one
- * thread uses a store (the contexts it returns follow rfdn.h's rules).
+ * (modelpath.h), each loaded once, and one context alive at a time made
+ * from the session's settings (so a batch mixing clean and photo inputs
+ * loads each model once and keeps one memory budget): asking for another
+ * model frees the context returned before.  A photo variant that is not
+ * installed falls back to the clean model with a note, never an error
+ * (issue 23).  Not thread-safe: one thread uses a store (the contexts it
+ * returns follow rfdn.h's rules).
  */
 #ifndef RFDN_MODELSTORE_H
 #define RFDN_MODELSTORE_H
@@ -26,8 +28,8 @@ void rfdn_model_store_free(rfdn_model_store *s);
 
 /*
  * The context of model `name` x`scale`, variant RFDN_CONTENT_CLEAN or
- * RFDN_CONTENT_PHOTO (AUTO counts as clean), made on first use and owned by
- * the store.  When the photo model is not installed, the clean one is
+ * RFDN_CONTENT_PHOTO (AUTO counts as clean), owned by the store and valid
+ * until the next call for another model.  When the photo model is not installed, the clean one is
  * returned and *note (when not NULL) set to a sentence saying so (g_free);
  * otherwise *note is NULL.  NULL with `error` set when the model cannot be
  * found (G_FILE_ERROR_NOENT, naming the folders) or loaded.  *path (when
@@ -37,7 +39,7 @@ rfdn_context *rfdn_model_store_get(rfdn_model_store *s, const char *name, int sc
                                    rfdn_content variant, const char **path, char **note,
                                    GError **error);
 
-/* The context of a model file given by path (--model-file), loaded once. */
+/* The context of a model file given by path (--model-file), the same way. */
 rfdn_context *rfdn_model_store_get_file(rfdn_model_store *s, const char *path, GError **error);
 
 G_END_DECLS

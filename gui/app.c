@@ -359,10 +359,12 @@ static rfdn_context *make_context(rfdn_content variant, char **note, GError **er
 /* ------------------------------------------------------------------------ */
 /* The worker */
 
+/* `user`: the batch item running, or NULL for the image job */
 static int on_progress(void *user, uint64_t done, uint64_t total)
 {
+    const batch_item *it = user;
     g_atomic_int_set(&A.progress, (gint)(total ? 1e6 * done / total : 1e6));
-    return g_atomic_int_get(&A.cancel);
+    return g_atomic_int_get(&A.cancel) || (it && g_atomic_int_get(&it->cancel_flag));
 }
 
 static void on_tile(void *user, int x, int y, int w, int h)
@@ -457,7 +459,10 @@ static gpointer batch_worker(gpointer data)
             rfdn_context_set_progress(ctx, on_progress, it);
             g_atomic_int_set(&A.progress, 0);
             rfdn_image ii = rfdn_io_engine_image(in), oo = rfdn_io_engine_image(out);
-            st = rfdn_upscale(ctx, &ii, &oo);
+            /* a row's Cancel while its file loaded: its flag, seen here and
+             * by on_progress */
+            st = g_atomic_int_get(&it->cancel_flag) ? RFDN_CANCELLED
+                                                      : rfdn_upscale(ctx, &ii, &oo);
             if (st == RFDN_OK) {
                 char *dir = g_path_get_dirname(it->output);
                 g_mkdir_with_parents(dir, 0777);
@@ -1617,6 +1622,8 @@ static void on_shutdown(GApplication *app, gpointer d)
     g_free(A.model);
     g_free(A.path);
     g_free(A.name);
+    g_free(A.content_why);
+    g_free(A.message);
     rfdn_io_shutdown();
 }
 

@@ -237,7 +237,7 @@ def photo_checks(check, run, common, tmp, data, env, weights, same, log_rows, no
     # photo runs need room around the patch: larger images than the clean runs'
     pdata = os.path.join(tmp, "photo-data")
     for i in range(3):
-        noise_png(os.path.join(pdata, "img%d.png" % i), (72, 80))
+        noise_png(os.path.join(pdata, "img%d.png" % i), (96, 100))
     pbase = ["--data", pdata] + common[2:]
     pcommon = pbase + ["--degrade", "photo"]
     once, twice = os.path.join(tmp, "photo-once"), os.path.join(tmp, "photo-twice")
@@ -281,6 +281,13 @@ def photo_checks(check, run, common, tmp, data, env, weights, same, log_rows, no
         with open(model, "rb") as f:
             n = struct.unpack("<Q", f.read(8))[0]
             meta = json.loads(f.read(n)).get("__metadata__", {})
+    rc, out = run("--run", r, "--steps", "4", "--precision", "fp32", *pcommon, "--val-jpeg", "40")
+    check(rc != 0 and "validates at JPEG quality 60" in out,
+          "photo: a resume with another --val-jpeg is refused")
+    # the crop's far margins make whole 16-pixel JPEG blocks
+    check(all((t + 12 + degrade.far_margin(t, 12)) % 16 == 0
+              and degrade.far_margin(t, 12) >= degrade.MARGIN for t in range(4, 12)),
+          "degrade.far_margin: whole 16-pixel blocks, at least MARGIN")
     check(meta.get("variant") == "photo" and meta.get("degradation", "").startswith(degrade.NAME)
           and "psnr_set5_q60" in meta, "photo: the export says what it was trained for")
 

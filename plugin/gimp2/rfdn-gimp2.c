@@ -144,6 +144,9 @@ static GimpPDBStatusType upscale(const rfdn_plug_params *p, gint32 image, gint32
                                  GError **error)
 {
     *new_image = -1;
+    /* the dialog's entries too: the settings table's ranges and messages */
+    if (!rfdn_plug_params_validate(p, error))
+        return GIMP_PDB_CALLING_ERROR;
     rfdn_context *ctx = NULL;
     GArray *layers = g_array_new(FALSE, FALSE, sizeof(gint32));
     if (p->output == RFDN_PLUG_IN_PLACE) {

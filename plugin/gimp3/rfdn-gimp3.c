@@ -189,6 +189,9 @@ static GimpPDBStatusType upscale(const rfdn_plug_params *p, GimpImage *image,
                                  GimpImage **new_image, GError **error)
 {
     *new_image = NULL;
+    /* the dialog's entries too: the settings table's ranges and messages */
+    if (!rfdn_plug_params_validate(p, error))
+        return GIMP_PDB_CALLING_ERROR;
     rfdn_context *ctx = NULL;
     GPtrArray *layers = g_ptr_array_new();
     if (p->output == RFDN_PLUG_IN_PLACE) {

@@ -21,9 +21,11 @@ A share P_CLEAN of the patches skips the chain: plain MATLAB bicubic, as
 for the clean models, so that a photo model stays close to its clean model
 on clean input (with the chains that draw bicubic and nothing else, about
 21 % of the patches are plain bicubic).  The chain works on a crop with a margin of at least MARGIN
-LR pixels on each side (wider by a random 0-7 on the top and left, so that
-the JPEG grid falls anywhere in the patch) and the patch is cut from its
-middle, so that no kernel or JPEG block sees the crop's border.
+LR pixels on each side, and the patch is cut from its middle, so that no
+kernel sees the crop's border: the top and left margins are wider by a
+random 0-7 (the JPEG grid falls anywhere in the patch), the bottom and right
+ones as much as makes the crop a whole number of 16-pixel blocks (4:2:0
+chroma), so that no JPEG block holding patch pixels is padded.
 
 NAME identifies this mix; exported models carry it and DESCRIPTION in
 their metadata.  Changing a probability or range means a new NAME.
@@ -53,6 +55,12 @@ DESCRIPTION = (
         NAME, round(P_CLEAN * 100), P_BLUR,
         ", ".join("%s %.2f" % k for k in KERNELS), P_NOISE, NOISE_MAX,
         P_JPEG, Q_MIN, Q_MAX, P_TWICE))
+
+
+def far_margin(near, patch):
+    """The bottom (right) margin of a crop whose top (left) one is `near`:
+    at least MARGIN, and the crop's side a multiple of 16."""
+    return MARGIN + (-(near + patch + MARGIN)) % 16
 
 
 def jpeg(img, quality):

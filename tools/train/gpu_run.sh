@@ -81,6 +81,8 @@ for name in e-rfdn-x2 rfdn-x2 e-rfdn-x4 e-rfdn-x3 rfdn-x4 rfdn-x3 \
         cp -a "$CK/$name" "$W"/
         echo "$name: resumes at step $step"
         run "$name" "$arch" "$scale" &
+    elif [ "$kind" = photo ] && [ ! -f "$CK/$clean/ckpt.pt" ]; then
+        echo "$name: waits for $clean"
     elif [ "$kind" = photo ]; then
         [ -f "$W/init-$clean.pt" ] || cp "$CK/$clean/ckpt.pt" "$W/init-$clean.pt"
         echo "$name: from $clean at step $(step_of "$W/init-$clean.pt")"

@@ -127,10 +127,10 @@ class Data:
 
     def batch(self, rng, n, patch):
         s = self.scale
-        # photo: room for the degradation's margins around the patch
-        # (top/left wider by 0-7 so the JPEG grid falls anywhere)
+        # photo: room for the degradation's margins around the patch (see
+        # degrade.py): top/left MARGIN + 0-7, bottom/right MARGIN + 0-15
         m = degrade.MARGIN if self.photo else 0
-        need = patch + (2 * m + 7 if self.photo else 0)
+        need = patch + (2 * m + 7 + 15 if self.photo else 0)
         if not any(min(lr.shape[:2]) >= need for lr in self.lr):
             raise SystemExit("train.py: no training image has %dx%d LR pixels for a "
                              "%dx%d patch" % (need, need, patch, patch))
@@ -140,10 +140,13 @@ class Data:
             lr, hr = self.lr[i], self.hr[i]
             h, w = lr.shape[:2]
             top, left = (m + rng.integers(0, 8, 2)) if self.photo else (0, 0)
-            if h < patch + top + m or w < patch + left + m:
+            bottom, right = degrade.far_margin(top, patch), degrade.far_margin(left, patch)
+            if not self.photo:
+                bottom = right = 0
+            if h < patch + top + bottom or w < patch + left + right:
                 continue
-            y0 = rng.integers(top, h - patch - m + 1)
-            x0 = rng.integers(left, w - patch - m + 1)
+            y0 = rng.integers(top, h - patch - bottom + 1)
+            x0 = rng.integers(left, w - patch - right + 1)
             lp = lr[y0:y0 + patch, x0:x0 + patch]
             # Mostly flat patches (sky, walls) teach little: keep one in ten.
             g = lp.astype(np.float32).mean(axis=2)
@@ -152,8 +155,8 @@ class Data:
                 continue
             hp = hr[y0 * s:(y0 + patch) * s, x0 * s:(x0 + patch) * s]
             if self.photo:
-                crop = hr[(y0 - top) * s:(y0 + patch + m) * s,
-                          (x0 - left) * s:(x0 + patch + m) * s]
+                crop = hr[(y0 - top) * s:(y0 + patch + bottom) * s,
+                          (x0 - left) * s:(x0 + patch + right) * s]
                 lp = degrade.degrade(crop, s, rng)[top:top + patch, left:left + patch]
             k = rng.integers(0, 8)  # flips and 90-degree rotations
             if k & 1:
@@ -314,9 +317,9 @@ def main(argv):
     ap.add_argument("--degrade", choices=["clean", "photo"],
                     help="LR patches: clean (MATLAB bicubic, the default) or photo "
                          "(tools/train/degrade.py); a resumed run keeps its own")
-    ap.add_argument("--val-jpeg", type=int, default=60, metavar="Q",
+    ap.add_argument("--val-jpeg", type=int, metavar="Q",
                     help="photo runs: validate on LR saved as JPEG at quality Q "
-                         "(default 60)")
+                         "(default 60, or the checkpoint's; a resume keeps it)")
     ap.add_argument("--init-from", help="start from this project checkpoint")
     ap.add_argument("--data", nargs="*", default=train_dirs())
     ap.add_argument("--cache", default=os.path.join(ROOT, "cache", "train"))
@@ -365,7 +368,11 @@ def main(argv):
             raise SystemExit("train.py: %s was trained with --degrade %s, not %s"
                              % (a.run, was, a.degrade))
         a.degrade = was
-        a.val_jpeg = ck["args"].get("val_jpeg", a.val_jpeg)
+        vq = ck["args"].get("val_jpeg", 60)
+        if a.val_jpeg not in (None, vq):
+            raise SystemExit("train.py: %s validates at JPEG quality %d (its log's columns), "
+                             "not %d" % (a.run, vq, a.val_jpeg))
+        a.val_jpeg = vq
         for k in ("batch", "patch"):
             if getattr(a, k) is None:
                 setattr(a, k, ck["args"][k])
@@ -379,6 +386,7 @@ def main(argv):
             changed.append("lr %g halving every %d steps (was %g every %d)"
                            % ((a.lr, a.halve_every) + old))
     a.degrade = a.degrade or "clean"
+    a.val_jpeg = a.val_jpeg or 60
     photo = a.degrade == "photo"
     a.batch = a.batch if a.batch is not None else 16
     a.patch = a.patch if a.patch is not None else 48
