@@ -17,12 +17,14 @@
 #include "content.h"
 
 static int fails;
+/* `c` is evaluated once (it may allocate) */
 #define CHECK(c, ...)                                                                      \
     do {                                                                                   \
-        printf("%s ", (c) ? "ok  " : "FAIL");                                              \
+        const int ok_ = (c);                                                               \
+        printf("%s ", ok_ ? "ok  " : "FAIL");                                              \
         printf(__VA_ARGS__);                                                               \
         printf("\n");                                                                      \
-        fails += !(c);                                                                     \
+        fails += !ok_;                                                                     \
     } while (0)
 
 static char *write_file(const char *dir, const char *name, const unsigned char *b, size_t n)
