@@ -82,7 +82,7 @@ check "photo: pass 1 to 6000 steps, then 24000, halving every 6000" [ "$(trained
 check "photo: no Set5 stop" lacks '--run models/checkpoints/[a-z-]*-photo .*--until-set5'
 x2photo=$(awk '$1 == 2 { print $2 - 0.5 }' "$src/models/bars")
 check "photo export keeps clean input within 0.5 dB of the bar ($x2photo)" \
-    has "--run models/checkpoints/e-rfdn-x2-photo --export models/e-rfdn-x2-photo.safetensors --min-set5 $x2photo\$"
+    has "--run models/checkpoints/e-rfdn-x2-photo --export models/e-rfdn-x2-photo.safetensors --min-set5 $x2photo --photo-bars models/e-rfdn-x2.safetensors\$"
 check "x2 from scratch" lacks '--run models/checkpoints/[a-z-]*-x2 .*--init-from'
 check "e-rfdn-x3 starts from the e-rfdn-x2 body" \
     has '--run models/checkpoints/e-rfdn-x3 .*--init-from models/checkpoints/e-rfdn-x2/ckpt.pt'

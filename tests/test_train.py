@@ -273,6 +273,13 @@ def photo_checks(check, run, common, tmp, data, env, weights, same, log_rows, no
           and all(np.isfinite(float(v)) for v in rows[0][3:]),
           "photo: the log has Set5/Set14 at q60 and Set5 clean")
     check(rows and rows[0][3] != rows[0][6], "photo: JPEG validation differs from clean")
+    # against a clean model the 3-step photo run cannot meet issue 23's bars:
+    # refused (status 3), nothing written
+    clean_model, gated = (os.path.join(tmp, n) for n in ("clean.safetensors", "gated.safetensors"))
+    run("--run", os.path.join(tmp, "once-fp32"), "--export", clean_model)
+    rc, out = run("--run", r, "--export", gated, "--photo-bars", clean_model)
+    check(rc == 3 and "not exported" in out and "Set14 q85" in out and not os.path.exists(gated),
+          "photo: --photo-bars refuses an export below the bars (status %d)" % rc)
     model = os.path.join(tmp, "photo.safetensors")
     rc, out = run("--run", r, "--export", model)
     env["RFDN_SHARED_DIR"] = os.path.join(tmp, "no-shared")

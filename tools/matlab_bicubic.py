@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""MATLAB-compatible bicubic downscaling (imresize(img, 1/s, 'bicubic')) in numpy.
+"""MATLAB-compatible bicubic resizing (imresize(img, 1/s or s, 'bicubic')) in numpy.
 
 The same algorithm as common/imageops.c: antialiasing cubic kernel (a = -0.5)
 widened by the scale, mirrored borders, the vertical direction first, each pass
@@ -22,16 +22,17 @@ def _cubic(x):
             (-0.5 * ax3 + 2.5 * ax2 - 4.0 * ax + 2.0) * ((ax > 1.0) & (ax <= 2.0)))
 
 
-def _contributions(in_len, s):
-    out_len = in_len // s
-    scale = 1.0 / s
-    kw = 4.0 * s
+def _contributions(in_len, s, up=False):
+    """Downscaling by s (the kernel widened by s), or upscaling by s."""
+    out_len = in_len * s if up else in_len // s
+    scale = float(s) if up else 1.0 / s
+    kw = 4.0 if up else 4.0 * s
     taps = int(np.ceil(kw)) + 2
     i = np.arange(1, out_len + 1, dtype=np.float64)
     u = i / scale + 0.5 * (1.0 - 1.0 / scale)
     left = np.floor(u - kw / 2.0).astype(np.int64)
     j = left[:, None] + np.arange(taps)[None, :]          # 1-based indices
-    w = scale * _cubic(scale * (u[:, None] - j))
+    w = _cubic(u[:, None] - j) if up else scale * _cubic(scale * (u[:, None] - j))
     w /= w.sum(axis=1, keepdims=True)
     m = np.mod(j - 1, 2 * in_len)
     idx = np.where(m < in_len, m, 2 * in_len - 1 - m)
@@ -43,22 +44,32 @@ def _round_clip(a):
     return np.clip(np.sign(a) * np.floor(np.abs(a) + 0.5), 0, 255).astype(np.uint8)
 
 
-def imresize_down(img, s):
-    """img: uint8 HxW or HxWxC with H, W multiples of s.  Returns uint8."""
+def _imresize(img, s, up):
     img = np.asarray(img)
     squeeze = img.ndim == 2
     if squeeze:
         img = img[:, :, None]
     h, w = img.shape[:2]
-    if h % s or w % s:
+    if not up and (h % s or w % s):
         raise ValueError("size %dx%d is not a multiple of %d" % (w, h, s))
     x = img.astype(np.float64)
-    idx, wt = _contributions(h, s)                     # vertical first
+    idx, wt = _contributions(h, s, up)                 # vertical first
     mid = _round_clip(np.einsum("ot,otwc->owc", wt, x[idx]))
-    idx, wt = _contributions(w, s)
+    idx, wt = _contributions(w, s, up)
     x = mid.astype(np.float64)
     out = _round_clip(np.einsum("ot,hotc->hoc", wt, x[:, idx]))
     return out[:, :, 0] if squeeze else out
+
+
+def imresize_down(img, s):
+    """img: uint8 HxW or HxWxC with H, W multiples of s.  Returns uint8."""
+    return _imresize(img, s, False)
+
+
+def imresize_up(img, s):
+    """imresize(img, s, 'bicubic'), the baseline of SR papers (as
+    common/imageops.c's rfdn_imresize_up).  Returns uint8."""
+    return _imresize(img, s, True)
 
 
 def modcrop(img, s):

@@ -178,14 +178,16 @@ def y_channel(img):
 
 
 def evaluate(net, set_dir, scale, jpeg_q=0):
-    """Mean Y-PSNR on an evaluation set, as MODELS.md defines it; with
+    """Mean Y-PSNR on an evaluation set, as docs/MODELS.md defines it; with
     jpeg_q, the LR saved as JPEG at that quality first (4:2:0, libjpeg), as
-    `rfdn-upscale eval --jpeg` does."""
+    `rfdn-upscale eval --jpeg` does.  net None: MATLAB bicubic (the
+    baseline of `eval --bicubic`)."""
     from PIL import Image
     hr_dir = os.path.join(set_dir, "HR")
     lr_dir = os.path.join(set_dir, "LR_x%d" % scale)
     vals = []
-    net.eval()
+    if net is not None:
+        net.eval()
     for name in sorted(os.listdir(hr_dir)):
         with Image.open(os.path.join(hr_dir, name)) as im:
             gray = im.mode == "L"
@@ -195,11 +197,14 @@ def evaluate(net, set_dir, scale, jpeg_q=0):
         if jpeg_q:  # a grey image as a one-channel JPEG, as the CLI saves it
             lr = degrade.jpeg(lr[:, :, 0] if gray else lr, jpeg_q)
             lr = np.repeat(lr[:, :, None], 3, axis=2) if gray else lr
-        dev = next(net.parameters()).device
-        x = torch.from_numpy(lr).permute(2, 0, 1).float().unsqueeze(0).to(dev)
-        with torch.no_grad():
-            sr = net(x.contiguous(memory_format=torch.channels_last))[0]
-            sr = sr.clamp(0, 255).round().cpu()
+        if net is None:
+            sr = torch.from_numpy(matlab_bicubic.imresize_up(lr, scale)).permute(2, 0, 1)
+        else:
+            dev = next(net.parameters()).device
+            x = torch.from_numpy(lr).permute(2, 0, 1).float().unsqueeze(0).to(dev)
+            with torch.no_grad():
+                sr = net(x.contiguous(memory_format=torch.channels_last))[0]
+                sr = sr.clamp(0, 255).round().cpu()
         ht = torch.from_numpy(hr).permute(2, 0, 1).double()
         if gray:  # gray in, gray out (the engine's mean of the channels)
             yh, ys = ht[0], sr.double().mean(0).round()
@@ -208,8 +213,32 @@ def evaluate(net, set_dir, scale, jpeg_q=0):
         b = scale
         mse = ((yh - ys)[b:-b, b:-b] ** 2).mean().item()
         vals.append(10 * math.log10(255.0 ** 2 / mse))
-    net.train()
+    if net is not None:
+        net.train()
     return sum(vals) / len(vals)
+
+
+def photo_bars(net, clean, scale, margin=0.01):
+    """Issue 23's bars for a photo model, on Set5 and Set14 (with `margin`
+    dB to spare, PyTorch and the CLI differing in the third decimal): JPEG
+    q60 input 1.0 dB (x2) or 0.7 dB (x3, x4) above bicubic, q85 input 0.3 dB
+    above the clean model `clean`, clean input at most 0.5 dB below it.
+    Returns the list of failures (empty: all met); tests/test_models.sh
+    checks the same with the CLI."""
+    gain = 1.0 if scale == 2 else 0.7
+    failed = []
+    for setname in ("Set5", "Set14"):
+        d = os.path.join(SHARED, "datasets", "eval", setname)
+        if not os.path.isdir(d):
+            continue
+        for what, got, bar in (
+                ("q60", evaluate(net, d, scale, 60), evaluate(None, d, scale, 60) + gain),
+                ("q85", evaluate(net, d, scale, 85), evaluate(clean, d, scale, 85) + 0.3),
+                ("clean", evaluate(net, d, scale), evaluate(clean, d, scale) - 0.5)):
+            print("%s %s: %.3f dB (bar %.3f)" % (setname, what, got, bar))
+            if got < bar + margin:
+                failed.append("%s %s %.3f < %.3f" % (setname, what, got, bar + margin))
+    return failed
 
 
 def save_atomic(obj, path):
@@ -255,7 +284,7 @@ def init_from(net, path):
     print("initialised %d of %d tensors from %s" % (len(take), len(own), path))
 
 
-def export(run, out, min_set5=0.0):
+def export(run, out, min_set5=0.0, clean_model=None):
     ck = torch.load(os.path.join(run, "ckpt.pt"), map_location="cpu", weights_only=False)
     a = ck["args"]
     net = make_net(a["arch"], a["scale"])
@@ -292,6 +321,12 @@ def export(run, out, min_set5=0.0):
         # NaN (no Set5 to measure) is not below the bar: exported as asked
         print("not exported: Set5 %s dB is below %.2f" % (meta["psnr_set5"], min_set5))
         return 3
+    if photo and clean_model:
+        clean, _ = reference.model_from_file(clean_model)
+        failed = photo_bars(net, clean, a["scale"])
+        if failed:
+            print("not exported: %s" % "; ".join(failed))
+            return 3
     reference.save_safetensors(out, net.state_dict(), meta, dtype="F32")
     print("exported %s: %s" % (out, {k: meta[k] for k in meta if k.startswith("psnr")}))
     return 0
@@ -341,6 +376,9 @@ def main(argv):
     ap.add_argument("--export", metavar="FILE", help="export the checkpoint and exit")
     ap.add_argument("--min-set5", type=float, default=0,
                     help="with --export: export only at this Set5 Y-PSNR or above")
+    ap.add_argument("--photo-bars", metavar="CLEAN_MODEL",
+                    help="with --export of a photo run: export only when it meets "
+                         "issue 23's bars against this clean model file (see photo_bars)")
     a = ap.parse_args(argv)
     for k in ("batch", "patch", "halve_every"):
         if getattr(a, k) is not None and getattr(a, k) < 1:
@@ -352,7 +390,7 @@ def main(argv):
     if not a.run:
         ap.error("--run is required")
     if a.export:
-        return export(a.run, a.export, a.min_set5)
+        return export(a.run, a.export, a.min_set5, a.photo_bars)
 
     torch.set_num_threads(a.threads)
     os.makedirs(a.run, exist_ok=True)
