@@ -38,9 +38,7 @@ extern "C" {
 #define RFDN_API
 #endif
 
-#define RFDN_VERSION_MAJOR 0
-#define RFDN_VERSION_MINOR 1
-#define RFDN_VERSION_MICRO 0
+#include "rfdn-version.h" /* RFDN_VERSION_MAJOR, _MINOR, _MICRO (meson makes it) */
 
 typedef enum rfdn_status {
     RFDN_OK = 0,

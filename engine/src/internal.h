@@ -265,10 +265,11 @@ void *rfdn_malloc(size_t size);
 void *rfdn_calloc(size_t n, size_t size);
 void *rfdn_aligned_alloc(size_t size);
 void rfdn_aligned_free(void *p);
-/* Test hook: make the n-th allocation from now fail (0 = never).  Returns the
- * number of allocations made since the last call. */
-RFDN_API unsigned long rfdn_test_fail_alloc_at(unsigned long n);
-/* Test hook: process tiles last to first (the result must not change). */
-RFDN_API void rfdn_test_reverse_tiles(bool on);
+/* Test hooks, for the tests that link the static engine (rfdn_core): not
+ * exported from librfdn.so.  Make the n-th allocation from now fail (0 =
+ * never); returns the number of allocations made since the last call. */
+unsigned long rfdn_test_fail_alloc_at(unsigned long n);
+/* Process tiles last to first (the result must not change). */
+void rfdn_test_reverse_tiles(bool on);
 
 #endif
