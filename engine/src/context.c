@@ -35,58 +35,11 @@ struct rfdn_context {
 /* ------------------------------------------------------------------------ */
 /* Small utilities */
 
-void rfdn_format(char *buf, size_t size, const char *fmt, ...)
-{
-    if (!buf || !size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-}
-
-static atomic_ulong alloc_count, alloc_fail_at;
 static atomic_bool reverse_tiles;
 
 void rfdn_test_reverse_tiles(bool on)
 {
     atomic_store(&reverse_tiles, on);
-}
-
-unsigned long rfdn_test_fail_alloc_at(unsigned long n)
-{
-    unsigned long made = atomic_exchange(&alloc_count, 0);
-    atomic_store(&alloc_fail_at, n);
-    return made;
-}
-
-static bool alloc_should_fail(void)
-{
-    unsigned long n = atomic_fetch_add(&alloc_count, 1) + 1;
-    return n == atomic_load(&alloc_fail_at);
-}
-
-void *rfdn_malloc(size_t size)
-{
-    return alloc_should_fail() ? NULL : malloc(size);
-}
-
-void *rfdn_calloc(size_t n, size_t size)
-{
-    return alloc_should_fail() ? NULL : calloc(n, size);
-}
-
-void *rfdn_aligned_alloc(size_t size)
-{
-    void *p = NULL;
-    if (alloc_should_fail() || posix_memalign(&p, 64, size ? size : 64))
-        return NULL;
-    return p;
-}
-
-void rfdn_aligned_free(void *p)
-{
-    free(p);
 }
 
 const char *rfdn_status_string(rfdn_status st)
