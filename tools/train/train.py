@@ -406,6 +406,9 @@ def main(argv):
             raise SystemExit("train.py: %s was trained with --degrade %s, not %s"
                              % (a.run, was, a.degrade))
         a.degrade = was
+        if was == "photo" and ck["args"].get("degrade_mix", "photo-v1") != degrade.NAME:
+            changed.append("degradations %s (was %s)" % (
+                degrade.NAME, ck["args"].get("degrade_mix", "photo-v1")))
         vq = ck["args"].get("val_jpeg", 60)
         if a.val_jpeg not in (None, vq):
             raise SystemExit("train.py: %s validates at JPEG quality %d (its log's columns), "
@@ -424,6 +427,7 @@ def main(argv):
             changed.append("lr %g halving every %d steps (was %g every %d)"
                            % ((a.lr, a.halve_every) + old))
     a.degrade = a.degrade or "clean"
+    a.degrade_mix = degrade.NAME if a.degrade == "photo" else None
     a.val_jpeg = a.val_jpeg or 60
     photo = a.degrade == "photo"
     a.batch = a.batch if a.batch is not None else 16
