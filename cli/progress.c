@@ -7,7 +7,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 double cli_now(void)
 {
@@ -37,8 +39,11 @@ int cli_progress_cb(void *user, uint64_t done, uint64_t total)
     const double el = t - p->tfile, mpx = f * p->file_mpx;
     const double all_done = p->done_mpx + mpx;
     const double all_el = t - p->t0;
-    const double speed = el > 0 ? mpx / el : 0;
-    char left[32], all_left[32];
+    char left[32], all_left[32], speed[24] = "";
+    /* a speed only once it means something (the first updates measured
+     * a few tiles in milliseconds: "76.46 MP/s") */
+    if (el >= 1.0 && f > 0.02)
+        snprintf(speed, sizeof speed, "  %.2f MP/s", mpx / el);
     fmt_time(left, sizeof left, f > 0.02 ? el * (1 - f) / f : -1);
     fmt_time(all_left, sizeof all_left,
              all_done > 0 && all_el > 1 ? all_el * (p->total_mpx - all_done) / all_done : -1);
@@ -47,13 +52,24 @@ int cli_progress_cb(void *user, uint64_t done, uint64_t total)
     for (int i = 0; i < 20; i++)
         bar[i] = i < filled ? '#' : '.';
     bar[20] = 0;
-    /* name shortened to keep the line on one terminal row */
+    /* the line fits the terminal's width (a longer one wraps, and every
+     * update leaves a new row): the batch part first, then the name and
+     * the speed give way */
+    struct winsize ws;
+    const int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
     const char *base = strrchr(p->name, '/') ? strrchr(p->name, '/') + 1 : p->name;
-    fprintf(stderr, "\r\033[K%.28s [%s] %3d%%  %.2f MP/s  %s left", base, bar,
-            (int)(f * 100), speed, left);
+    char batch[64] = "", line[512];
     if (p->count > 1)
-        fprintf(stderr, "  | file %d/%d, all %3d%%, %s left", p->index, p->count,
-                (int)(100 * all_done / (p->total_mpx > 0 ? p->total_mpx : 1)), all_left);
+        snprintf(batch, sizeof batch, " | %d/%d, all %d%%, %s left", p->index, p->count,
+                 (int)(100 * all_done / (p->total_mpx > 0 ? p->total_mpx : 1)), all_left);
+    const int fixed = 2 + 20 + 6 + 2 + (int)strlen(left) + 5; /* " [bar] 100%  0:00 left" */
+    const int room = cols - 1 - fixed - (int)strlen(speed) - (int)strlen(batch);
+    const int name_w = room < 8 ? 8 : room > 28 ? 28 : room;
+    snprintf(line, sizeof line, "%.*s [%s] %3d%%%s  %s left%s", name_w, base, bar,
+             (int)(f * 100), speed, left, batch);
+    if ((int)strlen(line) > cols - 1)
+        line[cols > 1 ? cols - 1 : 0] = 0;
+    fprintf(stderr, "\r\033[K%s", line);
     fflush(stderr);
     return 0;
 }

@@ -43,6 +43,23 @@ check "--tile 8 refused with the shared message" sh -c "[ $rc -eq 2 ] && grep -q
 check "--threads 2000 refused with the shared message" sh -c "[ $rc -eq 2 ] && grep -q 'thread count 2000 is out of range (0 = all cores, or 1 to 1024)' '$T/err'"
 check "--tile 16 and 0 accepted" sh -c "'$CLI' -q -m '$MODEL' -T 16 '$DATA/sample.png' -o '$T/t16.png' && '$CLI' -q -m '$MODEL' -T 0 '$DATA/sample.png' -o '$T/t0.png'"
 
+# --- the progress bar on an 80-column terminal: one row, never wrapped ----
+if command -v script >/dev/null; then
+    mkdir -p "$T/pb"
+    for i in 1 2 3; do cp "$DATA/sample.png" "$T/pb/a-rather-long-file-name-for-the-progress-bar-$i.png"; done
+    script -qc "stty cols 80; '$CLI' -m '$MODEL' -T 16 '$T/pb' -d '$T/pbo'" "$T/typescript" > /dev/null 2>&1
+    widest=$($PY -c "
+import re, sys
+s = open(sys.argv[1], 'rb').read().decode('utf-8', 'replace')
+bars = [x.replace('\x1b[K', '') for x in re.split(r'[\r\n]', s) if '] ' in x and ' left' in x]
+print('%d %d' % (len(bars), max(map(len, bars)) if bars else 0))" "$T/typescript")
+    check "progress on 80 columns: drawn, at most 79 wide (${widest% *} updates, widest ${widest#* })" \
+        sh -c "[ ${widest% *} -gt 0 ] && [ ${widest#* } -le 79 ]"
+    rm -rf "$T/pb" "$T/pbo" "$T/typescript"
+else
+    echo "skip progress width (no script)"
+fi
+
 # --- pixels and formats ------------------------------------------------
 check "upscale a PNG" U "$I/sample.png" -o "$O/a.png"
 check "output is scale x the input" [ "$(info "$O/a.png" width)x$(info "$O/a.png" height)" = "$((40 * S))x$((30 * S))" ]
