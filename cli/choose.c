@@ -49,6 +49,19 @@ rfdn_context *rfdn_choose_first(rfdn_chooser *c)
     if (ctx) {
         rfdn_model_info info;
         rfdn_model_get_info(rfdn_context_get_model(ctx), &info);
+        /* a file is what it is: say so rather than silently give x2 for -s 4 */
+        if (c->official && (info.arch != RFDN_ARCH_E_RFDN || info.scale != 4)) {
+            fprintf(stderr, PROG ": %s: --official takes the authors' E-RFDN x4 weights; this "
+                                 "is an %s x%d model (use --model-file)\n",
+                    c->file, info.arch == RFDN_ARCH_E_RFDN ? "E-RFDN" : "RFDN", info.scale);
+            return NULL;
+        }
+        if (c->file && c->scale_given && info.scale != c->scale) {
+            fprintf(stderr, PROG ": %s is an x%d model, not x%d (leave out --scale, or "
+                                 "give an x%d model)\n",
+                    c->file, info.scale, c->scale, c->scale);
+            return NULL;
+        }
         c->scale = info.scale;
     }
     return ctx;

@@ -14,6 +14,8 @@ typedef struct rfdn_chooser {
     const char *name;     /* --model */
     int scale;            /* --scale, or the model file's */
     const char *file;     /* --model-file or --official: every input, no choice */
+    bool scale_given;     /* --scale given: a file of another scale is an error */
+    bool official;        /* `file` is --official's: it must be E-RFDN x4 */
     rfdn_content content; /* --content */
     bool quiet;
     bool noted;           /* the missing-photo-model note was printed */

@@ -160,6 +160,7 @@ static int model_option(int c, const char *arg, cli_options *o)
     case 's':
         if (!table_int(RFDN_OPT_SCALE, "--scale", arg, &o->scale))
             return 2;
+        o->scale_given = true;
         return -1;
     case 'm':
         o->model_file = arg;

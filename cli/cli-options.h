@@ -19,6 +19,7 @@ typedef struct {
     cli_command cmd;
     const char *model_name;  /* --model */
     int scale;               /* --scale */
+    bool scale_given;        /* --scale was on the command line */
     const char *model_file;  /* --model-file, or NULL */
     const char *official;    /* --official, or NULL */
     rfdn_content content;    /* --content */

@@ -140,6 +140,8 @@ int main(int argc, char **argv)
         .name = o.model_name,
         .scale = o.scale,
         .file = o.model_file ? o.model_file : o.official,
+        .scale_given = o.scale_given,
+        .official = !o.model_file && o.official,
         .content = o.content,
         .quiet = o.quiet,
     };

@@ -43,6 +43,13 @@ check "--tile 8 refused with the shared message" sh -c "[ $rc -eq 2 ] && grep -q
 check "--threads 2000 refused with the shared message" sh -c "[ $rc -eq 2 ] && grep -q 'thread count 2000 is out of range (0 = all cores, or 1 to 1024)' '$T/err'"
 check "--tile 16 and 0 accepted" sh -c "'$CLI' -q -m '$MODEL' -T 16 '$DATA/sample.png' -o '$T/t16.png' && '$CLI' -q -m '$MODEL' -T 0 '$DATA/sample.png' -o '$T/t0.png'"
 
+# --- a model file is what it is (issue 28): no silent x2 for -s 4 ----------
+OTHER=$((S == 2 ? 3 : 2))
+"$CLI" -m "$MODEL" -s $OTHER "$DATA/sample.png" -o "$T/t.png" 2>"$T/err"; rc=$?
+check "-m x$S file with -s $OTHER: refused, nothing written" sh -c "[ $rc -eq 1 ] && grep -q 'is an x$S model, not x$OTHER' '$T/err' && [ ! -e '$T/t.png' ]"
+"$CLI" --official "$MODEL" "$DATA/sample.png" -o "$T/t.png" 2>"$T/err"; rc=$?
+check "--official with a file that is not E-RFDN x4: refused" sh -c "[ $rc -eq 1 ] && grep -q \"takes the authors' E-RFDN x4 weights\" '$T/err' && [ ! -e '$T/t.png' ]"
+
 # --- the progress bar on an 80-column terminal: one row, never wrapped ----
 if command -v script >/dev/null; then
     mkdir -p "$T/pb"
