@@ -121,6 +121,19 @@ check "pass 2 resumes it" [ "$(trained e-rfdn-x2 | wc -l)" -eq 1 ]
 check "pass 2 has no Set5 stop" lacks '--run models/checkpoints/e-rfdn-x2 .*--until-set5'
 check "--max-minutes 0: no deadline" lacks --stop-at
 
+# the photo models train on before the clean ones' second pass: with every
+# clean model shipped and E-RFDN x3 unfinished, its training comes last
+setup
+for n in e-rfdn-x2 rfdn-x2 e-rfdn-x3 rfdn-x3 e-rfdn-x4 rfdn-x4; do
+    mkdir -p "$t/tree/models/checkpoints/$n"
+    case $n in *-x4) echo 60000 ;; *) echo 30000 ;; esac > "$t/tree/models/checkpoints/$n/ckpt.pt"
+    echo model > "$t/tree/models/$n.safetensors"
+done
+echo 12000 > "$t/tree/models/checkpoints/e-rfdn-x3/ckpt.pt"
+sh "$t/tree/tools/train/schedule.sh" > "$t/out" 2>&1
+order=$(trainings | sed 's/^--run models\/checkpoints\/\([^ ]*\) .*/\1/' | tr '\n' ' ')
+check "photo passes before the clean second pass ($order)" [ "$order" = "$photo${photo}e-rfdn-x3 " ]
+
 # a photo stage that ends before its pass-1 steps is not exported, and the
 # schedule stops there (the next run resumes it)
 setup

@@ -7,9 +7,9 @@
 # each stage without a model in models/ until its Set5 validation passes the
 # issue's bar (models/bars) and exports it; the second takes every stage on
 # to its step target and exports it again there.  The photo stages
-# (<name>-photo, issue 23) come after the clean ones in each pass, fine-tuned
-# from the clean model of the same name; their first pass ends at a step
-# count (FIRST_PHOTO) rather than a Set5 bar.  Run it at low priority:
+# (<name>-photo, issue 23) are fine-tuned from the clean model of the same
+# name; their first pass ends at a step count (FIRST_PHOTO) rather than a
+# Set5 bar, and both their passes come before the clean models' second.  Run it at low priority:
 #   nice -n 19 tools/train/schedule.sh            (CPU, background)
 #   tools/train/schedule.sh --device cuda --max-minutes 10
 set -e
@@ -99,19 +99,30 @@ stage() { # pass name arch scale init-from|"" [train.py options]
     finished "$run" "$scale" "$kind" || exit 0
     export_model "$name" "$scale"
 }
-for pass in 1 2; do
-    stage $pass e-rfdn-x2 e-rfdn 2 "" "$@"
-    stage $pass rfdn-x2 rfdn 2 "" "$@"
-    stage $pass e-rfdn-x3 e-rfdn 3 e-rfdn-x2 "$@"
-    stage $pass rfdn-x3 rfdn 3 rfdn-x2 "$@"
-    stage $pass e-rfdn-x4 e-rfdn 4 e-rfdn-x2 "$@"
-    stage $pass rfdn-x4 rfdn 4 rfdn-x2 "$@"
-    # photo stages, E-RFDN (the default network) first, x4 (the default
-    # scale) first
-    stage $pass e-rfdn-x4-photo e-rfdn 4 e-rfdn-x4 "$@"
-    stage $pass e-rfdn-x2-photo e-rfdn 2 e-rfdn-x2 "$@"
-    stage $pass e-rfdn-x3-photo e-rfdn 3 e-rfdn-x3 "$@"
-    stage $pass rfdn-x4-photo rfdn 4 rfdn-x4 "$@"
-    stage $pass rfdn-x2-photo rfdn 2 rfdn-x2 "$@"
-    stage $pass rfdn-x3-photo rfdn 3 rfdn-x3 "$@"
-done
+clean() { # pass [options]
+    p=$1
+    shift
+    stage "$p" e-rfdn-x2 e-rfdn 2 "" "$@"
+    stage "$p" rfdn-x2 rfdn 2 "" "$@"
+    stage "$p" e-rfdn-x3 e-rfdn 3 e-rfdn-x2 "$@"
+    stage "$p" rfdn-x3 rfdn 3 rfdn-x2 "$@"
+    stage "$p" e-rfdn-x4 e-rfdn 4 e-rfdn-x2 "$@"
+    stage "$p" rfdn-x4 rfdn 4 rfdn-x2 "$@"
+}
+photo() { # pass [options]: E-RFDN (the default network) first, x4 (the
+    # default scale) first
+    p=$1
+    shift
+    stage "$p" e-rfdn-x4-photo e-rfdn 4 e-rfdn-x4 "$@"
+    stage "$p" e-rfdn-x2-photo e-rfdn 2 e-rfdn-x2 "$@"
+    stage "$p" e-rfdn-x3-photo e-rfdn 3 e-rfdn-x3 "$@"
+    stage "$p" rfdn-x4-photo rfdn 4 rfdn-x4 "$@"
+    stage "$p" rfdn-x2-photo rfdn 2 rfdn-x2 "$@"
+    stage "$p" rfdn-x3-photo rfdn 3 rfdn-x3 "$@"
+}
+# every clean model ships first, then every photo model, then the photo
+# models train on (users need them most), then the clean ones
+clean 1 "$@"
+photo 1 "$@"
+photo 2 "$@"
+clean 2 "$@"
