@@ -53,8 +53,8 @@ int cli_progress_cb(void *user, uint64_t done, uint64_t total)
         bar[i] = i < filled ? '#' : '.';
     bar[20] = 0;
     /* the line fits the terminal's width (a longer one wraps, and every
-     * update leaves a new row): the batch part first, then the name and
-     * the speed give way */
+     * update leaves a new row): the file name shrinks (to 8 characters at
+     * the least), and what still does not fit is cut at the end */
     struct winsize ws;
     const int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
     const char *base = strrchr(p->name, '/') ? strrchr(p->name, '/') + 1 : p->name;
