@@ -43,7 +43,7 @@ cat > "$T/test.scm" <<SCM
 (define (drw img) (car (gimp-image-get-active-drawable img)))
 (define (save img d f) (file-png-save2 RUN-NONINTERACTIVE img d f f 0 9 0 0 0 1 0 0 0))
 (define (upscale img d model scale output)
-  (car (plug-in-rfdn-upscale RUN-NONINTERACTIVE img d model scale output 0 0 0 0)))
+  (car (plug-in-rfdn-upscale RUN-NONINTERACTIVE img d model scale output 0 0 0)))
 (define (width img) (car (gimp-image-width img)))
 (define (height img) (car (gimp-image-height img)))
 (define (base img) (car (gimp-image-base-type img)))
@@ -53,9 +53,9 @@ cat > "$T/test.scm" <<SCM
 (define (nlayers img) (car (gimp-image-get-layers img)))
 (define (load-layer img f) (car (gimp-file-load-layer RUN-NONINTERACTIVE img f)))
 (define (to-indexed img) (gimp-image-convert-indexed img 0 0 16 0 0 ""))
-(define (upscale-last img d) (car (plug-in-rfdn-upscale RUN-WITH-LAST-VALS img d 1 3 0 0 0 0 0)))
+(define (upscale-last img d) (car (plug-in-rfdn-upscale RUN-WITH-LAST-VALS img d 1 3 0 0 0 0)))
 (define (upscale-tt img d tile threads)
-  (car (plug-in-rfdn-upscale RUN-NONINTERACTIVE img d 1 $S 1 0 tile threads 0)))
+  (car (plug-in-rfdn-upscale RUN-NONINTERACTIVE img d 1 $S 1 0 tile threads)))
 SCM
 else
 cat > "$T/test.scm" <<SCM
@@ -237,7 +237,7 @@ if command -v xvfb-run >/dev/null; then
     fi
     set -- $SHOT_ARGS
     if [ "$V" = 2 ]; then
-        CALL="(plug-in-rfdn-upscale RUN-INTERACTIVE img (car (gimp-image-get-active-drawable img)) $1 $2 0 0 0 0 0)"
+        CALL="(plug-in-rfdn-upscale RUN-INTERACTIVE img (car (gimp-image-get-active-drawable img)) $1 $2 0 0 0 0)"
         LOAD="(car (gimp-file-load RUN-NONINTERACTIVE \"$SHOT_IN\" \"s\"))"
     else
         CALL="(plug-in-rfdn-upscale #:run-mode RUN-INTERACTIVE #:image img #:drawables (car (gimp-image-get-selected-drawables img)) #:model $1 #:scale $2)"

@@ -49,10 +49,8 @@ static void query(void)
         {GIMP_PDB_INT32, "alpha", "Alpha upscaling { NETWORK (0), BICUBIC (1) }"},
         {GIMP_PDB_INT32, "tile-size", "Tile edge in input pixels (0 = automatic)"},
         {GIMP_PDB_INT32, "threads", "Worker threads (0 = all cores)"},
-        {GIMP_PDB_INT32, "content",
-         "Model variant { AUTO (0): photo for a JPEG (the quality GIMP kept) or JPEG block "
-         "edges in the pixels, else clean; CLEAN (1): lossless images; PHOTO (2): JPEG, "
-         "camera and web pictures }"},
+        /* (the content choice is the dialog's and the last values'; scripts
+         * get automatic: the PDB signature of GIMP 2.10 stays as it was) */
     };
     static const GimpParamDef rets[] = {
         {GIMP_PDB_IMAGE, "new-image", "The new image (-1 when the image was scaled in place)"},
@@ -518,9 +516,9 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
     gint32 new_image = -1;
 
     if (strcmp(name, RFDN_PROC_NAME) || nparams < 3 ||
-        (mode == GIMP_RUN_NONINTERACTIVE && nparams != 10)) {
+        (mode == GIMP_RUN_NONINTERACTIVE && nparams != 9)) {
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                    _("Wrong number of arguments (%d; expected 10)"), nparams);
+                    _("Wrong number of arguments (%d; expected 9)"), nparams);
         goto done;
     }
     if (!gimp_image_is_valid(image) || !gimp_item_is_valid(drawable) ||
@@ -536,7 +534,6 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
         p.alpha = param[6].data.d_int32;
         p.tile = param[7].data.d_int32;
         p.threads = param[8].data.d_int32;
-        p.content = param[9].data.d_int32;
         if (!rfdn_plug_params_validate(&p, &error))
             goto done;
     } else {
@@ -547,14 +544,14 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
             gimp_get_data(RFDN_PROC_NAME, &last);
             if (rfdn_plug_params_validate(&last, NULL))
                 p = last;
-        } else if (mode == GIMP_RUN_INTERACTIVE && nparams == 10) {
+        } else if (mode == GIMP_RUN_INTERACTIVE && nparams == 9) {
             last.model = param[3].data.d_int32;
             last.scale = param[4].data.d_int32;
             last.output = param[5].data.d_int32;
             last.alpha = param[6].data.d_int32;
             last.tile = param[7].data.d_int32;
             last.threads = param[8].data.d_int32;
-            last.content = param[9].data.d_int32;
+            last.content = RFDN_CONTENT_AUTO;
             if (rfdn_plug_params_validate(&last, NULL))
                 p = last;
         }
