@@ -46,6 +46,19 @@ void rfdn_model_store_free(rfdn_model_store *s)
     g_free(s);
 }
 
+void rfdn_model_store_set_settings(rfdn_model_store *s, const rfdn_settings *settings)
+{
+    const rfdn_settings *o = &s->settings;
+    if (o->threads == settings->threads && o->tile_size == settings->tile_size &&
+        o->memory_budget == settings->memory_budget && o->cpu_mask == settings->cpu_mask &&
+        o->alpha == settings->alpha && o->log == settings->log && o->log_user == settings->log_user)
+        return;
+    s->settings = *settings;
+    rfdn_context_free(s->ctx);
+    s->ctx = NULL;
+    g_clear_pointer(&s->ctx_path, g_free);
+}
+
 /* The context for a file: the one alive, or a new one (the old one freed)
  * for the model, loaded once. */
 static rfdn_context *context_of(rfdn_model_store *s, const char *path, GError **error)

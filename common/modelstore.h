@@ -26,6 +26,11 @@ typedef struct rfdn_model_store rfdn_model_store;
 rfdn_model_store *rfdn_model_store_new(const rfdn_settings *settings, const char *official);
 void rfdn_model_store_free(rfdn_model_store *s);
 
+/* New settings for the contexts made from now on: the context alive is
+ * freed when they differ from its own (a dialog's tile size or threads
+ * changed between its preview and its run). */
+void rfdn_model_store_set_settings(rfdn_model_store *s, const rfdn_settings *settings);
+
 /*
  * The context of model `name` x`scale`, variant RFDN_CONTENT_CLEAN or
  * RFDN_CONTENT_PHOTO (AUTO counts as clean), owned by the store and valid

@@ -42,13 +42,13 @@ const rfdn_option *rfdn_option_get(rfdn_option_id id)
     return id >= 0 && id < RFDN_OPT_COUNT ? &table[id] : NULL;
 }
 
-static void bad(rfdn_option_id id, const char *text, GError **error)
+static void bad(const rfdn_option *o, const char *text, GError **error)
 {
     /* the messages are the table's constants, each with one %s */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                g_dgettext(GETTEXT_PACKAGE, table[id].message), text);
+                g_dgettext(GETTEXT_PACKAGE, o->message), text);
 #pragma GCC diagnostic pop
 }
 
@@ -60,14 +60,19 @@ static gboolean in_range(const rfdn_option *o, long v)
     return v >= lo && v <= o->max;
 }
 
-gboolean rfdn_option_check_int(rfdn_option_id id, long value, GError **error)
+gboolean rfdn_option_check_value(const rfdn_option *o, long value, GError **error)
 {
-    if (in_range(&table[id], value))
+    if (in_range(o, value))
         return TRUE;
     char text[24];
     g_snprintf(text, sizeof text, "%ld", value);
-    bad(id, text, error);
+    bad(o, text, error);
     return FALSE;
+}
+
+gboolean rfdn_option_check_int(rfdn_option_id id, long value, GError **error)
+{
+    return rfdn_option_check_value(&table[id], value, error);
 }
 
 gboolean rfdn_option_parse_int(rfdn_option_id id, const char *text, int *value, GError **error)
@@ -76,7 +81,7 @@ gboolean rfdn_option_parse_int(rfdn_option_id id, const char *text, int *value, 
     errno = 0;
     const long v = text ? strtol(text, &end, 10) : 0;
     if (!text || !*text || *end || errno || !in_range(&table[id], v)) {
-        bad(id, text ? text : "", error);
+        bad(&table[id], text ? text : "", error);
         return FALSE;
     }
     *value = (int)v;
@@ -89,6 +94,6 @@ int rfdn_option_choice(rfdn_option_id id, const char *name, GError **error)
     for (int i = 0; c && c[i]; i++)
         if (name && !strcmp(name, c[i]))
             return i;
-    bad(id, name ? name : "", error);
+    bad(&table[id], name ? name : "", error);
     return -1;
 }

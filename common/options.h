@@ -41,6 +41,10 @@ const rfdn_option *rfdn_option_get(rfdn_option_id id);
  * value quoted, translated in the GETTEXT_PACKAGE domain). */
 gboolean rfdn_option_check_int(rfdn_option_id id, long value, GError **error);
 
+/* The same for an option defined by a front end itself in this form (the
+ * GIMP plug-ins' "output"). */
+gboolean rfdn_option_check_value(const rfdn_option *o, long value, GError **error);
+
 /* Parses a decimal integer (the CLI, the GIMP 2.10 dialog) and checks it:
  * the same message for text that is no number. */
 gboolean rfdn_option_parse_int(rfdn_option_id id, const char *text, int *value, GError **error);

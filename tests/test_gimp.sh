@@ -56,6 +56,8 @@ cat > "$T/test.scm" <<SCM
 (define (upscale-last img d) (car (plug-in-rfdn-upscale RUN-WITH-LAST-VALS img d 1 3 0 0 0 0)))
 (define (upscale-tt img d tile threads)
   (car (plug-in-rfdn-upscale RUN-NONINTERACTIVE img d 1 $S 1 0 tile threads)))
+; RFDN into a new image, transparency upscaled bicubic (code 1)
+(define (upscale-bicubic img d) (car (plug-in-rfdn-upscale RUN-NONINTERACTIVE img d 1 $S 0 1 0 0)))
 SCM
 else
 cat > "$T/test.scm" <<SCM
@@ -64,9 +66,16 @@ cat > "$T/test.scm" <<SCM
 (define (save img d f) (file-png-export #:run-mode RUN-NONINTERACTIVE #:image img #:file f
                                        #:options -1 #:phys TRUE #:compression 9
                                        #:include-color-profile TRUE))
+; GIMP 3's model, output and alpha are choice arguments: scripts pass
+; names; the codes the shared checks use are turned into them here (and an
+; unknown code into a name that is not a choice)
+(define (model-name m)
+  (cond ((= m 0) "e-rfdn") ((= m 1) "rfdn") (else (string-append "model" (number->string m)))))
+(define (output-name o) (if (= o 1) "in-place" "new-image"))
 (define (upscale img d model scale output)
   (car (plug-in-rfdn-upscale #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector d)
-                             #:model model #:scale scale #:output output)))
+                             #:model (model-name model) #:scale scale
+                             #:output (output-name output))))
 (define (width img) (car (gimp-image-get-width img)))
 (define (height img) (car (gimp-image-get-height img)))
 (define (base img) (car (gimp-image-get-base-type img)))
@@ -80,7 +89,11 @@ cat > "$T/test.scm" <<SCM
   (car (plug-in-rfdn-upscale #:run-mode RUN-WITH-LAST-VALS #:image img #:drawables (vector d))))
 (define (upscale-tt img d tile threads)
   (car (plug-in-rfdn-upscale #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector d)
-                             #:model 1 #:scale $S #:output 1 #:tile-size tile #:threads threads)))
+                             #:model "rfdn" #:scale $S #:output "in-place" #:tile-size tile
+                             #:threads threads)))
+(define (upscale-bicubic img d)
+  (car (plug-in-rfdn-upscale #:run-mode RUN-NONINTERACTIVE #:image img #:drawables (vector d)
+                             #:model "rfdn" #:scale $S #:alpha "bicubic")))
 SCM
 fi
 
@@ -105,6 +118,13 @@ cat >> "$T/test.scm" <<SCM
       (save new (drw new) (string-append "$O/" name ".png"))
       (gimp-image-delete new)))
   '("sample" "sample-rgba" "gray" "rgb16-noexif"))
+
+; transparency upscaled bicubic (GIMP 3: by name)
+(let* ((img (load "$I/sample-rgba.png"))
+       (new (upscale-bicubic img (drw img))))
+  (save new (drw new) "$O/rgba-bicubic.png")
+  (gimp-image-delete new)
+  (gimp-image-delete img))
 
 ; content auto: a JPEG that GIMP loaded (its quality kept in the
 ; jpeg-settings parasite) is upscaled by the photo model
@@ -190,6 +210,17 @@ d=$(max_diff "$O/photo-jpeg.png" "$T/cli-photo.png") dc=$(max_diff "$O/photo-jpe
 check "content auto: a JPEG gets the photo model (within $d level(s) of the CLI's with it; $dc from the clean model's)" [ "$d" -le 2 -a "$dc" -gt 20 ]
 check "RGBA: transparency kept" grep -q "RESULT sample-rgba ${W}x$H base 0 precision 150 alpha 1" "$T/log"
 check "... saved with alpha (colour type 6)" [ "$(info "$O/sample-rgba.png" colortype)" = 6 ]
+"$CLI" -q -m "$MODEL" "$I/sample-rgba.png" -o "$T/cli-rgba.png"
+"$CLI" -q -m "$MODEL" --alpha bicubic "$I/sample-rgba.png" -o "$T/cli-rgba-bicubic.png"
+check "... its pixels equal the CLI's" same_pixels "$O/sample-rgba.png" "$T/cli-rgba.png"
+# (GIMP's PNG export writes black for the colour of fully transparent
+# pixels, which bicubic alpha has and the network's does not)
+same_visible() { $PY -c "
+import sys; from PIL import Image
+a, b = (list(Image.open(f).convert('RGBA').getdata()) for f in sys.argv[1:3])
+sys.exit(0 if len(a) == len(b) and all(p == q for p, q in zip(a, b) if p[3] or q[3]) else 1)" "$1" "$2"; }
+check "transparency bicubic: the CLI's --alpha bicubic pixels (where not fully transparent)" same_visible "$O/rgba-bicubic.png" "$T/cli-rgba-bicubic.png"
+check "... which differ from the network's" sh -c "! cmp -s '$T/cli-rgba.png' '$T/cli-rgba-bicubic.png'"
 W2=$((37 * S)) H2=$((23 * S))
 check "grayscale stays grayscale" grep -q "RESULT gray ${W2}x$H2 base 1 precision 150 alpha 0" "$T/log"
 check "... saved gray (colour type 0)" [ "$(info "$O/gray.png" colortype)" = 0 ]
@@ -230,17 +261,17 @@ if command -v xvfb-run >/dev/null; then
     mkdir -p "$SHOTS"
     # with the authors' weights where they are (a random-weight model's
     # result is noise), E-RFDN x4, on a Set5 image
-    SHOT_IN=$I/sample.png SHOT_ARGS="1 $S"
+    SHOT_IN=$I/sample.png SHOT_ARGS="1 rfdn $S"
     if [ -f "${RFDN_OFFICIAL_MODEL:-}" ]; then
-        SHOT_ARGS="0 4"
+        SHOT_ARGS="0 e-rfdn 4"
         [ -f "${RFDN_SHOT_IMAGE:-}" ] && SHOT_IN=$RFDN_SHOT_IMAGE
     fi
     set -- $SHOT_ARGS
     if [ "$V" = 2 ]; then
-        CALL="(plug-in-rfdn-upscale RUN-INTERACTIVE img (car (gimp-image-get-active-drawable img)) $1 $2 0 0 0 0)"
+        CALL="(plug-in-rfdn-upscale RUN-INTERACTIVE img (car (gimp-image-get-active-drawable img)) $1 $3 0 0 0 0)"
         LOAD="(car (gimp-file-load RUN-NONINTERACTIVE \"$SHOT_IN\" \"s\"))"
     else
-        CALL="(plug-in-rfdn-upscale #:run-mode RUN-INTERACTIVE #:image img #:drawables (car (gimp-image-get-selected-drawables img)) #:model $1 #:scale $2)"
+        CALL="(plug-in-rfdn-upscale #:run-mode RUN-INTERACTIVE #:image img #:drawables (car (gimp-image-get-selected-drawables img)) #:model \"$2\" #:scale $3)"
         LOAD="(car (gimp-file-load RUN-NONINTERACTIVE \"$SHOT_IN\"))"
     fi
     SHOT=$SHOTS/gimp$V-dialog.png

@@ -1,103 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The layouts, items, variant choice and worker of plugin-core.h. */
 #include "plugin-core.h"
 
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
 
-#include "modelpath.h"
-#include "options.h"
-
-void rfdn_plug_params_default(rfdn_plug_params *p)
-{
-    /* the settings table's defaults (options.h), as every front end */
-    p->model = rfdn_option_get(RFDN_OPT_MODEL)->def;
-    p->scale = rfdn_option_get(RFDN_OPT_SCALE)->def;
-    p->output = RFDN_PLUG_NEW_IMAGE;
-    p->alpha = rfdn_option_get(RFDN_OPT_ALPHA)->def;
-    p->tile = rfdn_option_get(RFDN_OPT_TILE)->def;
-    p->threads = rfdn_option_get(RFDN_OPT_THREADS)->def;
-    p->content = rfdn_option_get(RFDN_OPT_CONTENT)->def;
-}
-
-#define PERR(...) g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, __VA_ARGS__)
-
-gboolean rfdn_plug_params_validate(const rfdn_plug_params *p, GError **error)
-{
-    if (p->model != RFDN_PLUG_E_RFDN && p->model != RFDN_PLUG_RFDN)
-        PERR(_("Unknown model %d (0 = E-RFDN, 1 = RFDN)"), p->model);
-    else if (p->output != RFDN_PLUG_NEW_IMAGE && p->output != RFDN_PLUG_IN_PLACE)
-        PERR(_("Unknown output mode %d (0 = new image, 1 = scale the image in place)"),
-             p->output);
-    else if (p->alpha != 0 && p->alpha != 1)
-        PERR(_("Unknown alpha mode %d (0 = network, 1 = bicubic)"), p->alpha);
-    else if (p->content < 0 || p->content > 2)
-        PERR(_("Unknown content %d (0 = automatic, 1 = clean, 2 = photo)"), p->content);
-    else
-        /* the ranges and messages every front end shares */
-        return rfdn_option_check_int(RFDN_OPT_SCALE, p->scale, error) &&
-               rfdn_option_check_int(RFDN_OPT_TILE, p->tile, error) &&
-               rfdn_option_check_int(RFDN_OPT_THREADS, p->threads, error);
-    return FALSE;
-}
-
-const char *rfdn_plug_model_name(gint32 model)
-{
-    return model == RFDN_PLUG_RFDN ? "rfdn" : "e-rfdn";
-}
-
-const char *rfdn_plug_model_label(gint32 model)
-{
-    return model == RFDN_PLUG_RFDN ? "RFDN" : "E-RFDN";
-}
-
-rfdn_context *rfdn_plug_context_new(const rfdn_plug_params *p, rfdn_content variant,
-                                    char **note, GError **error)
-{
-    /* one model kept per process (the dialog's preview and the run share it) */
-    static rfdn_model *cached;
-    static char *cached_path;
-    const char *name = rfdn_plug_model_name(p->model);
-    char *path = variant == RFDN_CONTENT_PHOTO ? rfdn_installed_variant(name, p->scale, TRUE)
-                                               : NULL;
-    if (note)
-        *note = variant == RFDN_CONTENT_PHOTO && !path
-                    ? g_strdup_printf(_("No photo model for %s x%d is installed: the clean "
-                                        "model is used"),
-                                      rfdn_plug_model_label(p->model), p->scale)
-                    : NULL;
-    if (!path)
-        path = rfdn_find_model(name, p->scale, NULL, error);
-    if (!path)
-        return NULL;
-    if (!cached || strcmp(cached_path, path)) {
-        char err[512];
-        rfdn_model *m = NULL;
-        if (rfdn_model_load(path, &m, err, sizeof err) != RFDN_OK) {
-            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-                        _("Cannot load the model: %s"), err);
-            g_free(path);
-            return NULL;
-        }
-        rfdn_model_unref(cached);
-        g_free(cached_path);
-        cached = m;
-        cached_path = g_strdup(path);
-    }
-    g_free(path);
-    rfdn_settings s;
-    rfdn_settings_default(&s);
-    s.tile_size = p->tile;
-    s.threads = p->threads;
-    s.alpha = p->alpha ? RFDN_ALPHA_BICUBIC : RFDN_ALPHA_NETWORK;
-    rfdn_context *ctx = NULL;
-    rfdn_status st = rfdn_context_create(cached, &s, &ctx);
-    if (st != RFDN_OK) {
-        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s", rfdn_status_string(st));
-        return NULL;
-    }
-    return ctx;
-}
 
 rfdn_content rfdn_plug_content(const rfdn_plug_params *p, const void *jpeg_settings,
                                size_t len, GeglBuffer *buffer, char **why)
@@ -126,19 +34,6 @@ rfdn_content rfdn_plug_content(const rfdn_plug_params *p, const void *jpeg_setti
     const rfdn_content v = rfdn_content_guess(q, &im, why);
     g_free(px);
     return v;
-}
-
-rfdn_context *rfdn_plug_context_for(const rfdn_plug_params *p, const void *jpeg_settings,
-                                    size_t len, GeglBuffer *buffer, char **why_out,
-                                    GError **error)
-{
-    char *why = NULL, *note = NULL;
-    const rfdn_content v = rfdn_plug_content(p, jpeg_settings, len, buffer, &why);
-    rfdn_context *ctx = rfdn_plug_context_new(p, v, &note, error);
-    *why_out = g_strdup_printf("%s%s%s", why, note ? "; " : "", note ? note : "");
-    g_free(why);
-    g_free(note);
-    return ctx;
 }
 
 rfdn_plug_layout rfdn_plug_layout_for(gboolean is_gray, gboolean has_alpha, int bits,

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What the GIMP 2.10 and GIMP 3 plug-ins share below the GIMP API: the
- * procedure's parameters and their validation, the model lookup and load,
- * the pixel layout for a drawable (read and written through GEGL in a
- * perceptual format of the image's own precision), and the engine runs in
- * a worker thread with progress and cancel for the main thread.
+ * pixel layout for a drawable (read and written through GEGL in a
+ * perceptual format of the image's own precision), the choice of the model
+ * variant, and the engine runs in a worker thread with progress and cancel
+ * for the main thread.
  */
 #ifndef RFDN_PLUGIN_CORE_H
 #define RFDN_PLUGIN_CORE_H
@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "content.h"
+#include "plugin-params.h"
 #include "rfdn.h"
 
 G_BEGIN_DECLS
@@ -20,34 +21,6 @@ G_BEGIN_DECLS
 #define RFDN_PROC_NAME "plug-in-rfdn-upscale"
 #define RFDN_PLUGIN_BINARY "rfdn-upscale-gimp"
 #define RFDN_GETTEXT_DOMAIN "rfdn-upscaler"
-
-enum { RFDN_PLUG_E_RFDN = 0, RFDN_PLUG_RFDN = 1 };
-enum { RFDN_PLUG_NEW_IMAGE = 0, RFDN_PLUG_IN_PLACE = 1 };
-
-/* The procedure's arguments after run-mode, image and drawable; also the
- * values remembered between runs (plain data). */
-typedef struct {
-    gint32 model;   /* RFDN_PLUG_E_RFDN or RFDN_PLUG_RFDN */
-    gint32 scale;   /* 2, 3 or 4 */
-    gint32 output;  /* RFDN_PLUG_NEW_IMAGE or RFDN_PLUG_IN_PLACE */
-    gint32 alpha;   /* 0 network, 1 bicubic */
-    gint32 tile;    /* tile edge in input pixels, 0 automatic */
-    gint32 threads; /* 0 automatic */
-    gint32 content; /* RFDN_CONTENT_AUTO, _CLEAN or _PHOTO (content.h) */
-} rfdn_plug_params;
-
-void rfdn_plug_params_default(rfdn_plug_params *p);
-/* FALSE with a message naming the bad argument. */
-gboolean rfdn_plug_params_validate(const rfdn_plug_params *p, GError **error);
-const char *rfdn_plug_model_name(gint32 model); /* "e-rfdn" / "rfdn" */
-const char *rfdn_plug_model_label(gint32 model); /* "E-RFDN" / "RFDN" */
-
-/* A context for the parameters and a variant (RFDN_CONTENT_CLEAN or
- * _PHOTO; a photo model that is not installed falls back to the clean one,
- * *note (may be NULL) saying so).  The model file is found by name and
- * loaded once per process and kept.  NULL with a message. */
-rfdn_context *rfdn_plug_context_new(const rfdn_plug_params *p, rfdn_content variant,
-                                    char **note, GError **error);
 
 /* How a drawable's pixels are handed to the engine. */
 typedef struct {
@@ -86,13 +59,6 @@ void rfdn_plug_item_free(rfdn_plug_item *it);
  * layer's, up to 1024 x 1024).  *why (g_free) says which and why. */
 rfdn_content rfdn_plug_content(const rfdn_plug_params *p, const void *jpeg_settings,
                                size_t len, GeglBuffer *buffer, char **why);
-
-/* rfdn_plug_content() then rfdn_plug_context_new(): the context for the
- * variant the content calls for; *why (g_free) says which variant and why,
- * and that the clean model stands in when the photo one is missing. */
-rfdn_context *rfdn_plug_context_for(const rfdn_plug_params *p, const void *jpeg_settings,
-                                    size_t len, GeglBuffer *buffer, char **why,
-                                    GError **error);
 
 /* Runs items[0..n) one after another in a worker thread. */
 typedef struct rfdn_plug_job rfdn_plug_job;
