@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The window's parts (window.c: the class, what it shows, models, the
+ * view, preferences; window-image.c: the image and its files and
+ * clipboard; window-batch.c: the batch queue) share its state and these
+ * helpers; nothing outside the window uses them.
+ */
+#ifndef RFDN_WINDOW_PRIVATE_H
+#define RFDN_WINDOW_PRIVATE_H
+
+#include "batch.h"
+#include "content.h"
+#include "document.h"
+#include "window.h"
+
+G_BEGIN_DECLS
+
+struct _RfdnWindow {
+    GtkApplicationWindow parent;
+    GtkWidget *header, *model_combo, *scale_combo, *content_combo, *stack, *compare_box;
+    GtkWidget *status_label, *progress, *cancel_button, *message_revealer, *message_label;
+    GtkWidget *batch_folder, *batch_list, *upscale_button, *save_button;
+    GtkWidget *compare, *prefs;
+    GSettings *settings;
+    rfdn_model_store *store;
+    char *model; /* "e-rfdn" / "rfdn" */
+    int scale;
+    gboolean populating; /* combos being filled: no reaction */
+    RfdnDocument *doc;
+    RfdnBatch *batch;
+    gint64 batch_t0;
+    const char *state; /* for tests: idle, running, done, cancelled, error, saved, copied */
+    char *message;     /* the banner's text, for tests */
+};
+
+const char *window_page(RfdnWindow *w);
+void window_set_state(RfdnWindow *w, const char *state);
+void window_refresh_state(RfdnWindow *w);
+void window_show_message(RfdnWindow *w, const char *text);
+void window_error_dialog(RfdnWindow *w, const char *primary, const char *secondary);
+void window_set_status(RfdnWindow *w, const char *text);
+gboolean window_busy(RfdnWindow *w);
+gboolean window_result_done(RfdnWindow *w);
+void window_update_actions(RfdnWindow *w);
+void window_show_progress(RfdnWindow *w, double f, double seconds);
+void window_apply_settings(RfdnWindow *w);
+rfdn_content window_content_setting(RfdnWindow *w);
+char *window_expand_suffix(RfdnWindow *w);
+void window_restart_upscale(RfdnWindow *w);
+void window_start_upscale(RfdnWindow *w);
+void window_open_path(RfdnWindow *w, const char *path);
+
+G_END_DECLS
+
+#endif
