@@ -50,6 +50,11 @@ static void act_save_to(GSimpleAction *a, GVariant *p, gpointer d)
     rfdn_window_save_to(WIN(d), g_variant_get_string(p, NULL));
 }
 
+static void act_save_second_to(GSimpleAction *a, GVariant *p, gpointer d)
+{
+    rfdn_window_save_second_to(WIN(d), g_variant_get_string(p, NULL));
+}
+
 static void act_set_model(GSimpleAction *a, GVariant *p, gpointer d)
 {
     rfdn_window_set_model(WIN(d), g_variant_get_string(p, NULL));
@@ -74,8 +79,11 @@ static void act_zoom(GSimpleAction *a, GVariant *p, gpointer d)
 static void on_toggle_changed(GSimpleAction *a, GVariant *v, gpointer d)
 {
     g_simple_action_set_state(a, v);
-    if (!strcmp(g_action_get_name(G_ACTION(a)), "split"))
+    const char *name = g_action_get_name(G_ACTION(a));
+    if (!strcmp(name, "split"))
         rfdn_window_set_split(WIN(d), g_variant_get_boolean(v));
+    else if (!strcmp(name, "compare-variants"))
+        rfdn_window_set_compare(WIN(d), g_variant_get_boolean(v));
     else
         rfdn_window_set_smooth(WIN(d), g_variant_get_boolean(v));
 }
@@ -145,6 +153,8 @@ static const GActionEntry entries[] = {
     {"zoom-100", act_zoom},
     {"split", NULL, NULL, "false", on_toggle_changed},
     {"smooth", NULL, NULL, "false", on_toggle_changed},
+    {"compare-variants", NULL, NULL, "false", on_toggle_changed},
+    {"save-second-to", act_save_second_to, "s"},
     {"screenshot", act_screenshot, "s"},
     {"preferences", act_preferences},
     {"close-preferences", act_close_preferences},

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The compare view of compare.h: panes side by side (or one split by a
+ * divider), one zoom and one centre in output pixels for all. */
 #include "compare.h"
 
 #include <math.h>
 
 struct _RfdnCompare {
     GtkDrawingArea parent;
-    cairo_surface_t *original, *result;
+    cairo_surface_t *original, *result, *second; /* second: a third pane, or NULL */
+    char *labels[3];                              /* each pane's, or NULL */
     int out_w, out_h, in_w, in_h;
     double zoom;     /* screen pixels per output pixel */
     double cx, cy;   /* output point at the centre of each pane */
@@ -20,11 +23,20 @@ struct _RfdnCompare {
 
 G_DEFINE_TYPE(RfdnCompare, rfdn_compare, GTK_TYPE_DRAWING_AREA)
 
+#define GAP 4 /* screen pixels between panes */
+
+/* side by side: the original, the result and the second result if any */
+static int panes(RfdnCompare *c)
+{
+    return c->split ? 1 : c->second ? 3 : 2;
+}
+
 static void pane_size(RfdnCompare *c, double *pw, double *ph)
 {
     const int w = gtk_widget_get_allocated_width(GTK_WIDGET(c));
     const int h = gtk_widget_get_allocated_height(GTK_WIDGET(c));
-    *pw = c->split ? w : (w - 4) / 2.0;
+    const int n = panes(c);
+    *pw = (w - GAP * (n - 1)) / (double)n;
     *ph = h;
 }
 
@@ -49,9 +61,30 @@ static double fit_zoom(RfdnCompare *c)
     return fmin(pw / c->out_w, ph / c->out_h);
 }
 
-static void draw_pane(RfdnCompare *c, cairo_t *cr, double x0, double pw, double ph,
-                      gboolean original)
+/* A pane's label in its top left corner, on a dark plate. */
+static void draw_label(RfdnCompare *c, cairo_t *cr, double x0, const char *text)
 {
+    if (!text || !*text)
+        return;
+    PangoLayout *l = gtk_widget_create_pango_layout(GTK_WIDGET(c), text);
+    int tw, th;
+    pango_layout_get_pixel_size(l, &tw, &th);
+    cairo_save(cr);
+    cairo_set_source_rgba(cr, 0, 0, 0, 0.6);
+    cairo_rectangle(cr, x0 + 6, 6, tw + 12, th + 6);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_move_to(cr, x0 + 12, 9);
+    pango_cairo_show_layout(cr, l);
+    cairo_restore(cr);
+    g_object_unref(l);
+}
+
+/* which: 0 the original, 1 the result, 2 the second result; results of
+ * another size (another scale) drawn at the first result's */
+static void draw_pane(RfdnCompare *c, cairo_t *cr, double x0, double pw, double ph, int which)
+{
+    const gboolean original = which == 0;
     cairo_save(cr);
     cairo_rectangle(cr, x0, 0, pw, ph);
     cairo_clip(cr);
@@ -71,7 +104,7 @@ static void draw_pane(RfdnCompare *c, cairo_t *cr, double x0, double pw, double 
     /* screen = pane centre + (output - centre) * zoom */
     cairo_translate(cr, x0 + pw / 2 - c->cx * c->zoom, ph / 2 - c->cy * c->zoom);
     cairo_scale(cr, c->zoom, c->zoom);
-    cairo_surface_t *s = original ? c->original : c->result;
+    cairo_surface_t *s = which == 0 ? c->original : which == 1 ? c->result : c->second;
     if (s) {
         if (original) {
             cairo_scale(cr, (double)c->out_w / c->in_w, (double)c->out_h / c->in_h);
@@ -79,6 +112,9 @@ static void draw_pane(RfdnCompare *c, cairo_t *cr, double x0, double pw, double 
             cairo_pattern_set_filter(cairo_get_source(cr),
                                      c->smooth ? CAIRO_FILTER_GOOD : CAIRO_FILTER_NEAREST);
         } else {
+            const int sw = cairo_image_surface_get_width(s), sh = cairo_image_surface_get_height(s);
+            if (sw != c->out_w || sh != c->out_h)
+                cairo_scale(cr, (double)c->out_w / sw, (double)c->out_h / sh);
             cairo_set_source_surface(cr, s, 0, 0);
             cairo_pattern_set_filter(cairo_get_source(cr), c->zoom >= 1 ? CAIRO_FILTER_NEAREST
                                                                         : CAIRO_FILTER_GOOD);
@@ -106,21 +142,25 @@ static gboolean on_draw(GtkWidget *w, cairo_t *cr)
         cairo_save(cr);
         cairo_rectangle(cr, 0, 0, dx, height);
         cairo_clip(cr);
-        draw_pane(c, cr, 0, pw, ph, TRUE);
+        draw_pane(c, cr, 0, pw, ph, 0);
         cairo_restore(cr);
         cairo_save(cr);
         cairo_rectangle(cr, dx, 0, width - dx, height);
         cairo_clip(cr);
-        draw_pane(c, cr, 0, pw, ph, FALSE);
+        draw_pane(c, cr, 0, pw, ph, 1);
         cairo_restore(cr);
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_rectangle(cr, dx - 1, 0, 2, height);
         cairo_fill(cr);
         cairo_arc(cr, dx, height / 2.0, 9, 0, 2 * G_PI);
         cairo_fill(cr);
+        draw_label(c, cr, 0, c->labels[0]);
+        draw_label(c, cr, dx, c->labels[1]);
     } else {
-        draw_pane(c, cr, 0, pw, ph, TRUE);
-        draw_pane(c, cr, pw + 4, pw, ph, FALSE);
+        for (int i = 0; i < panes(c); i++) {
+            draw_pane(c, cr, i * (pw + GAP), pw, ph, i);
+            draw_label(c, cr, i * (pw + GAP), c->labels[i]);
+        }
     }
     return TRUE;
 }
@@ -141,7 +181,7 @@ static gboolean on_scroll(GtkWidget *w, GdkEventScroll *e)
         /* zoom at the pointer: the output point under it stays there */
         double pw, ph;
         pane_size(c, &pw, &ph);
-        const double px = c->split ? e->x : fmod(e->x, pw + 4);
+        const double px = c->split ? e->x : fmod(e->x, pw + GAP);
         const double ox = c->cx + (px - pw / 2) / c->zoom, oy = c->cy + (e->y - ph / 2) / c->zoom;
         const double f = pow(1.25, -dy);
         c->fit = FALSE;
@@ -205,6 +245,9 @@ static void finalize(GObject *o)
     RfdnCompare *c = RFDN_COMPARE(o);
     g_clear_pointer(&c->original, cairo_surface_destroy);
     g_clear_pointer(&c->result, cairo_surface_destroy);
+    g_clear_pointer(&c->second, cairo_surface_destroy);
+    for (int i = 0; i < 3; i++)
+        g_free(c->labels[i]);
     G_OBJECT_CLASS(rfdn_compare_parent_class)->finalize(o);
 }
 
@@ -241,6 +284,7 @@ void rfdn_compare_set_images(RfdnCompare *c, cairo_surface_t *original, int out_
 {
     g_clear_pointer(&c->original, cairo_surface_destroy);
     g_clear_pointer(&c->result, cairo_surface_destroy);
+    g_clear_pointer(&c->second, cairo_surface_destroy);
     c->original = original ? cairo_surface_reference(original) : NULL;
     c->in_w = original ? cairo_image_surface_get_width(original) : 0;
     c->in_h = original ? cairo_image_surface_get_height(original) : 0;
@@ -254,6 +298,21 @@ void rfdn_compare_set_result(RfdnCompare *c, cairo_surface_t *result)
 {
     g_clear_pointer(&c->result, cairo_surface_destroy);
     c->result = result ? cairo_surface_reference(result) : NULL;
+    gtk_widget_queue_draw(GTK_WIDGET(c));
+}
+
+void rfdn_compare_set_second(RfdnCompare *c, cairo_surface_t *second)
+{
+    g_clear_pointer(&c->second, cairo_surface_destroy);
+    c->second = second ? cairo_surface_reference(second) : NULL;
+    gtk_widget_queue_draw(GTK_WIDGET(c));
+}
+
+void rfdn_compare_set_label(RfdnCompare *c, int pane, const char *label)
+{
+    g_return_if_fail(pane >= 0 && pane < 3);
+    g_free(c->labels[pane]);
+    c->labels[pane] = g_strdup(label);
     gtk_widget_queue_draw(GTK_WIDGET(c));
 }
 

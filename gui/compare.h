@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The compare view: the original and the result of the same region, side
- * by side or split by a movable divider, zoomed and panned together.  The
+ * by side or split by a movable divider, zoomed and panned together; a
+ * second result (another variant, model or scale) as a third pane; a label
+ * on each pane.  The
  * original is drawn at the output's size (nearest or smooth) so the
  * difference is what the network added.  Coordinates are output pixels.
  */
@@ -20,6 +22,11 @@ GtkWidget *rfdn_compare_new(void);
 void rfdn_compare_set_images(RfdnCompare *c, cairo_surface_t *original, int out_w, int out_h);
 /* The result surface (out_w x out_h, may be NULL); redrawn on damage. */
 void rfdn_compare_set_result(RfdnCompare *c, cairo_surface_t *result);
+/* A second result as a third pane (NULL: two panes); another size than
+ * the result's is drawn at the result's. */
+void rfdn_compare_set_second(RfdnCompare *c, cairo_surface_t *second);
+/* Pane 0 the original, 1 the result, 2 the second (NULL: none). */
+void rfdn_compare_set_label(RfdnCompare *c, int pane, const char *label);
 void rfdn_compare_damage(RfdnCompare *c, int x, int y, int w, int h);
 void rfdn_compare_zoom_fit(RfdnCompare *c);
 void rfdn_compare_zoom_to(RfdnCompare *c, double zoom); /* around the centre */

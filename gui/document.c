@@ -2,6 +2,8 @@
 /* The document of document.h. */
 #include "document.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "display.h"
@@ -111,6 +113,18 @@ RfdnDocument *rfdn_document_new(rfdn_io_image *image, const char *path, const ch
     d->path = g_strdup(path);
     d->name = g_strdup(name);
     return d;
+}
+
+RfdnDocument *rfdn_document_new_copy(RfdnDocument *d)
+{
+    rfdn_io_image *im = rfdn_io_new_like(d->src, d->src->width, d->src->height, NULL);
+    if (!im)
+        return NULL;
+    for (int y = 0; y < im->height; y++)
+        memcpy((uint8_t *)im->pixels + y * im->stride,
+               (const uint8_t *)d->src->pixels + y * d->src->stride,
+               MIN(im->stride, d->src->stride));
+    return rfdn_document_new(im, d->path, d->name);
 }
 
 const char *rfdn_document_get_path(RfdnDocument *d) { return d->path; }

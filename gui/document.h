@@ -34,6 +34,10 @@ G_DECLARE_FINAL_TYPE(RfdnDocument, rfdn_document, RFDN, DOCUMENT, GObject)
  * its display runs out. */
 RfdnDocument *rfdn_document_new(rfdn_io_image *image, const char *path, const char *name);
 
+/* Another document of the same source (its pixels copied), for a second
+ * result to compare. */
+RfdnDocument *rfdn_document_new_copy(RfdnDocument *d);
+
 const char *rfdn_document_get_path(RfdnDocument *d); /* NULL: pasted */
 const char *rfdn_document_get_name(RfdnDocument *d);
 const rfdn_io_image *rfdn_document_get_source(RfdnDocument *d);

@@ -35,6 +35,8 @@ static rfdn_context *window_document_context(RfdnWindow *w, char **why, GError *
     }
     window_apply_settings(w);
     rfdn_context *ctx = rfdn_model_store_get(w->store, w->model, w->scale, v, NULL, &note, error);
+    /* (a photo model not installed: the clean one made it) */
+    w->variant = v == RFDN_CONTENT_PHOTO && !note ? RFDN_CONTENT_PHOTO : RFDN_CONTENT_CLEAN;
     *why = g_strdup_printf("%s%s%s", reason, note ? "; " : "", note ? note : "");
     g_free(reason);
     g_free(note);
@@ -75,6 +77,11 @@ static void on_doc_finished(RfdnDocument *d, gpointer data)
         g_free(t);
         gtk_progress_bar_set_text(GTK_PROGRESS_BAR(w->progress), _("Done"));
         window_set_state(w, "done");
+        char *label = window_result_label(w, d, w->variant);
+        rfdn_compare_set_label(RFDN_COMPARE(w->compare), 1, label);
+        g_free(label);
+        if (w->comparing)
+            window_second_start(w);
     } else if (st == RFDN_DOCUMENT_CANCELLED) {
         window_set_status(w, _("Cancelled"));
         gtk_progress_bar_set_text(GTK_PROGRESS_BAR(w->progress), "");
@@ -85,6 +92,13 @@ static void on_doc_finished(RfdnDocument *d, gpointer data)
         window_set_state(w, "error");
     }
     window_update_actions(w);
+}
+
+char *window_result_label(RfdnWindow *w, RfdnDocument *d, rfdn_content variant)
+{
+    return g_strdup_printf(_("%s x%d %s \302\267 %.1f s"), !strcmp(w->model, "rfdn") ? "RFDN" : "E-RFDN",
+                           w->scale, variant == RFDN_CONTENT_PHOTO ? _("photo") : _("clean"),
+                           rfdn_document_get_seconds(d));
 }
 
 /* The region the view shows (input pixels), at most FIRST_PASS_PIXELS
@@ -136,6 +150,8 @@ void window_start_upscale(RfdnWindow *w)
     g_free(why);
     /* the view takes its own reference */
     rfdn_compare_set_result(cmp, rfdn_document_get_result_surface(w->doc));
+    rfdn_compare_set_label(cmp, 0, _("Original"));
+    rfdn_compare_set_label(cmp, 1, NULL);
     window_set_status(w, rfdn_document_get_name(w->doc));
     gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(w->progress), 0);
     window_set_state(w, "running");
@@ -146,6 +162,7 @@ void window_start_upscale(RfdnWindow *w)
 void window_restart_upscale(RfdnWindow *w)
 {
     rfdn_window_stop(w);
+    window_second_drop(w);
     if (w->doc && !strcmp(window_page(w), "compare"))
         window_start_upscale(w);
     window_refresh_state(w);
@@ -154,6 +171,7 @@ void window_restart_upscale(RfdnWindow *w)
 static void set_document(RfdnWindow *w, RfdnDocument *doc)
 {
     rfdn_window_stop(w);
+    window_second_drop(w);
     if (w->doc)
         g_signal_handlers_disconnect_by_data(w->doc, w);
     g_clear_object(&w->doc);

@@ -27,6 +27,10 @@ struct _RfdnWindow {
     int scale;
     gboolean populating; /* combos being filled: no reaction */
     RfdnDocument *doc;
+    rfdn_content variant;  /* the variant that made doc's result (after a fallback) */
+    gboolean comparing;    /* a second result of the other variant beside it */
+    RfdnDocument *second;  /* that result's document */
+    rfdn_content second_variant;
     RfdnBatch *batch;
     gint64 batch_t0;
     const char *state; /* for tests: idle, running, done, cancelled, error, saved, copied */
@@ -49,6 +53,12 @@ char *window_expand_suffix(RfdnWindow *w);
 void window_restart_upscale(RfdnWindow *w);
 void window_start_upscale(RfdnWindow *w);
 void window_open_path(RfdnWindow *w, const char *path);
+/* "E-RFDN x4 photo · 1.2 s": a result's pane label (g_free). */
+char *window_result_label(RfdnWindow *w, RfdnDocument *d, rfdn_content variant);
+/* window-second.c: the second result, after the first when comparing. */
+void window_second_start(RfdnWindow *w);
+void window_second_drop(RfdnWindow *w);
+gboolean window_second_busy(RfdnWindow *w);
 
 G_END_DECLS
 

@@ -30,6 +30,7 @@ static void rfdn_window_dispose(GObject *o)
     RfdnWindow *w = RFDN_WINDOW(o);
     rfdn_window_stop(w);
     g_clear_object(&w->doc);
+    g_clear_object(&w->second);
     g_clear_object(&w->batch);
     g_clear_object(&w->settings);
     G_OBJECT_CLASS(rfdn_window_parent_class)->dispose(o);
@@ -85,6 +86,14 @@ const char *window_page(RfdnWindow *w)
     return p ? p : "";
 }
 
+static const char *second_state(RfdnDocument *d)
+{
+    GEnumClass *k = g_type_class_ref(RFDN_TYPE_DOCUMENT_STATE);
+    const char *nick = g_enum_get_value(k, rfdn_document_get_state(d))->value_nick;
+    g_type_class_unref(k);
+    return nick;
+}
+
 void window_set_state(RfdnWindow *w, const char *state)
 {
     w->state = state;
@@ -92,14 +101,21 @@ void window_set_state(RfdnWindow *w, const char *state)
     if (!f || !*f)
         return;
     const char *why = w->doc ? rfdn_document_get_why(w->doc) : NULL;
+    char *second_label = w->second && rfdn_document_get_result(w->second)
+                             ? window_result_label(w, w->second, w->second_variant)
+                             : NULL;
     char *s = g_strdup_printf(
         "state=%s\nimage=%s\nmodel=%s\nscale=%d\nzoom=%.4f\nupscale-label=%s\n"
-        "page=%s\nfirst-pass-ms=%.0f\nmessage=%s\ncontent-why=%s\n",
+        "page=%s\nfirst-pass-ms=%.0f\nmessage=%s\ncontent-why=%s\nsecond=%s\n"
+        "second-why=%s\nsecond-label=%s\n",
         state, w->doc ? rfdn_document_get_name(w->doc) : "", w->model, w->scale,
         rfdn_compare_get_zoom(RFDN_COMPARE(w->compare)),
         gtk_button_get_label(GTK_BUTTON(w->upscale_button)), window_page(w),
         w->doc ? rfdn_document_get_first_pass_ms(w->doc) : 0.0, w->message ? w->message : "",
-        why ? why : "");
+        why ? why : "", !w->second ? "none" : second_state(w->second),
+        w->second && rfdn_document_get_why(w->second) ? rfdn_document_get_why(w->second) : "",
+        second_label ? second_label : "");
+    g_free(second_label);
     char *tmp = g_strconcat(f, ".tmp", NULL);
     if (g_file_set_contents(tmp, s, -1, NULL))
         g_rename(tmp, f);
@@ -147,6 +163,7 @@ void window_set_status(RfdnWindow *w, const char *text)
 gboolean window_busy(RfdnWindow *w)
 {
     return (w->doc && rfdn_document_get_state(w->doc) == RFDN_DOCUMENT_RUNNING) ||
+           window_second_busy(w) ||
            (w->batch && rfdn_batch_is_running(w->batch));
 }
 
@@ -296,6 +313,8 @@ void rfdn_window_cancel(RfdnWindow *w)
         return;
     if (w->doc)
         rfdn_document_cancel(w->doc);
+    if (w->second)
+        rfdn_document_cancel(w->second);
     if (w->batch)
         rfdn_batch_cancel(w->batch);
     window_set_status(w, _("Cancelling…"));
@@ -305,6 +324,8 @@ void rfdn_window_stop(RfdnWindow *w)
 {
     if (w->doc)
         rfdn_document_stop(w->doc);
+    if (w->second)
+        rfdn_document_stop(w->second);
     if (w->batch)
         rfdn_batch_stop(w->batch);
 }

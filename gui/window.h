@@ -43,6 +43,10 @@ void rfdn_window_set_content(RfdnWindow *w, const char *content);
 void rfdn_window_zoom(RfdnWindow *w, const char *how);
 void rfdn_window_set_split(RfdnWindow *w, gboolean on);
 void rfdn_window_set_smooth(RfdnWindow *w, gboolean on);
+/* Compare the two variants: the other one's result as a third pane. */
+void rfdn_window_set_compare(RfdnWindow *w, gboolean on);
+/* The compared result to a file (scripts, tests). */
+gboolean rfdn_window_save_second_to(RfdnWindow *w, const char *path);
 /* The window (or the preferences, when open) as a PNG file. */
 void rfdn_window_screenshot(RfdnWindow *w, const char *path);
 void rfdn_window_show_preferences(RfdnWindow *w);

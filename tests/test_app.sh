@@ -155,12 +155,28 @@ act save-to "'$T/app-photo.png'"
 wait_for state saved 30
 "$CLI" -q -m "$PM/rfdn-x3-photo.safetensors" "$T/photo.jpg" -o "$T/cli-photo.png"
 check "... its pixels are the photo model's" same_pixels "$T/app-photo.png" "$T/cli-photo.png"
+"$CLI" -q -m "$MODELS/rfdn-x3.safetensors" "$T/photo.jpg" -o "$T/cli-clean.png"
+# compare clean and photo (issue 23): the other variant's result as a
+# third pane, labelled with model, variant and time
+act compare-variants
+check "Compare Clean and Photo: the other variant upscaled too" wait_for second done 60
+check "... by the clean model ($(field second-why))" [ "$(field second-why)" = "clean model (compared)" ]
+lbl=$(field second-label)
+matches() { expr "$1" : "$2" > /dev/null; }
+check "... labelled model, variant, time ($lbl)" matches "$lbl" 'RFDN x3 clean .* [0-9][0-9]*[.][0-9] s$'
+act save-second-to "'$T/app-second.png'"
+wait_for state saved 30
+check "... its pixels are the clean model's" same_pixels "$T/app-second.png" "$T/cli-clean.png"
+act zoom-fit
+sleep 0.5
+act screenshot "'$SHOTS/app-compare-variants.png'"
+act compare-variants
+check "... off again: no second result" wait_for second none 10
 act set-content "'clean'"
 check "Content Clean: upscaled again by the clean model" wait_for content-why "clean model (chosen)" 30
 wait_for state done 60
 act save-to "'$T/app-clean.png'"
 wait_for state saved 30
-"$CLI" -q -m "$MODELS/rfdn-x3.safetensors" "$T/photo.jpg" -o "$T/cli-clean.png"
 check "... its pixels are the clean model's" same_pixels "$T/app-clean.png" "$T/cli-clean.png"
 act set-content "'jpeg'"
 check "a bad content is refused with the table's message" wait_for message "content 'jpeg' is not one of auto, clean, photo" 10
