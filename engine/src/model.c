@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,12 @@
 
 #include <json-c/json.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "model.h"
+#include "pth.h"
 
 #define MAX_HEADER_BYTES ((uint64_t)16 << 20)
 #define MAX_FILE_BYTES ((uint64_t)1 << 30)
-#define MAX_NF 256
-#define MAX_BLOCKS 32
 
 typedef struct tensor_spec {
     char name[48];
@@ -206,10 +207,10 @@ static rfdn_status parse_metadata(rfdn_model *m, json_object *meta, char *err, s
     if (!parse_int(v, 2, 4, &in->scale))
         return fail(err, errn, "unsupported scale \"%s\" (expected 2, 3 or 4)", v);
     v = rfdn_model_get_metadata(m, "nf");
-    if (!parse_int(v, 4, MAX_NF, &in->nf))
+    if (!parse_int(v, 4, RFDN_MAX_NF, &in->nf))
         return fail(err, errn, "unsupported nf \"%s\" (expected 4 to 256)", v);
     v = rfdn_model_get_metadata(m, "blocks");
-    if (!parse_int(v, 1, MAX_BLOCKS, &in->blocks))
+    if (!parse_int(v, 1, RFDN_MAX_BLOCKS, &in->blocks))
         return fail(err, errn, "unsupported block count \"%s\" (expected 1 to 32)", v);
 
     v = rfdn_model_get_metadata(m, "input_range");

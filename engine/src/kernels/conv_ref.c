@@ -4,7 +4,7 @@
  * (channel x height x width): for maps too small for the feature-map kernels
  * (ESA's pooled maps, CCA's channel statistics).
  */
-#include "../internal.h"
+#include "../conv.h"
 
 void rfdn_conv2d_ref(const rfdn_conv *cv, const float *in, int w, int h, ptrdiff_t rs,
                      size_t cs, float *out)
