@@ -206,11 +206,14 @@ void rfdn_esa(const rfdn_exec *ex, int bi, const rfdn_maps *M, const rfdn_fmap *
     pool_job pj = {M->c1, wc, hc, &M->v};
     rfdn_par_rows(ex, hp, max_pool_rows, &pj);
     /* the three small convolutions through the kernels, as the others */
-    rfdn_par_conv(ex, rfdn_exec_block_pc(ex, bi, RFDN_BLK_ESA_MAX), &M->v, &M->t1, RFDN_EP_NONE, NULL);
+    rfdn_par_conv(ex, rfdn_exec_block_pc(ex, bi, RFDN_BLK_ESA_MAX), &M->v, &M->t1, RFDN_EP_NONE,
+                  NULL);
     relu_map(&M->t1);
-    rfdn_par_conv(ex, rfdn_exec_block_pc(ex, bi, RFDN_BLK_ESA3), &M->t1, &M->t2, RFDN_EP_NONE, NULL);
+    rfdn_par_conv(ex, rfdn_exec_block_pc(ex, bi, RFDN_BLK_ESA3), &M->t1, &M->t2, RFDN_EP_NONE,
+                  NULL);
     relu_map(&M->t2);
-    rfdn_par_conv(ex, rfdn_exec_block_pc(ex, bi, RFDN_BLK_ESA3B), &M->t2, &M->t1, RFDN_EP_NONE, NULL);
+    rfdn_par_conv(ex, rfdn_exec_block_pc(ex, bi, RFDN_BLK_ESA3B), &M->t2, &M->t1, RFDN_EP_NONE,
+                  NULL);
     if (rfdn_exec_stopped(ex))
         return;
     resize_job rj = {&M->t1, &M->c3up, reg};

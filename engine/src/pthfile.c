@@ -112,7 +112,8 @@ static const uint8_t *zip_find(const uint8_t *buf, size_t size, const char *suff
                 *why = "corrupt zip entry";
                 return NULL;
             }
-            const uint64_t data = loff + 30 + rfdn_pk_le(buf + loff + 26, 2) + rfdn_pk_le(buf + loff + 28, 2);
+            const uint64_t data =
+                loff + 30 + rfdn_pk_le(buf + loff + 26, 2) + rfdn_pk_le(buf + loff + 28, 2);
             if (data > size || usize > size - data) {
                 *why = "truncated zip entry";
                 return NULL;
