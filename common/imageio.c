@@ -545,6 +545,111 @@ out:
     return r;
 }
 
+/* Devices, FIFOs and stdout are written in place. */
+static gboolean save_in_place(const rfdn_io_image *im, rfdn_io_format f, int quality,
+                              const char *path, gboolean to_stdout, GError **error)
+{
+    int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot open: %s",
+                    g_strerror(errno));
+        return FALSE;
+    }
+    char *msg = NULL;
+    int r = encode(im, f, quality, fd, &msg);
+    if (!to_stdout && close(fd) != 0 && !r) {
+        r = -1;
+        msg = g_strdup(g_strerror(errno));
+    }
+    if (r)
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
+    g_free(msg);
+    return r == 0;
+}
+
+/* Permissions: those of the file replaced, else the usual 0666 & ~umask. */
+static mode_t new_file_mode(gboolean exists, const struct stat *st)
+{
+    if (exists)
+        return st->st_mode & 07777;
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
+/* The encoded image into fd, which gets `mode`, is synced and closed;
+ * non-zero with *msg on failure. */
+static int write_temp(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd,
+                      mode_t mode, char **msg)
+{
+    int r = encode(im, f, quality, fd, msg);
+    if (!r && (fchmod(fd, mode) != 0 || fsync(fd) != 0)) {
+        r = -1;
+        *msg = g_strdup(g_strerror(errno));
+    }
+    if (close(fd) != 0 && !r) {
+        r = -1;
+        *msg = g_strdup(g_strerror(errno));
+    }
+    return r;
+}
+
+/* The finished temporary file renamed to path; non-zero with the error set
+ * on failure. */
+static int move_into_place(const char *tmp, const char *path, gboolean overwrite,
+                           GError **error)
+{
+    int r;
+    if (overwrite) {
+        r = rename(tmp, path);
+    } else {
+        /* never replace a file that appeared meanwhile */
+        r = renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+        if (r && errno == EINVAL) { /* file system without it */
+            r = link(tmp, path);
+            if (!r)
+                unlink(tmp);
+        }
+    }
+    if (r) {
+        const int e = errno;
+        g_set_error(error, RFDN_IO_ERROR, e == EEXIST ? RFDN_IO_ERROR_EXISTS : RFDN_IO_ERROR_WRITE,
+                    "%s", e == EEXIST ? "exists (use --overwrite to replace it)" : g_strerror(e));
+    }
+    return r;
+}
+
+/* A regular file (new or replaced) through a temporary file beside it, so
+ * that a failed write leaves the old file or nothing. */
+static gboolean save_via_temp(const rfdn_io_image *im, rfdn_io_format f,
+                              const rfdn_io_save_options *o, const char *path, gboolean exists,
+                              const struct stat *st, GError **error)
+{
+    char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+    char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    gboolean ok = FALSE;
+    int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot create the output: %s",
+                    g_strerror(errno));
+    } else {
+        char *msg = NULL;
+        int r = write_temp(im, f, o->quality, fd, new_file_mode(exists, st), &msg);
+        if (!r)
+            r = move_into_place(tmp, path, o->overwrite, error);
+        else
+            g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
+        g_free(msg);
+        if (r)
+            g_unlink(tmp);
+        ok = r == 0;
+    }
+    g_free(tmp);
+    g_free(dir);
+    g_free(base);
+    return ok;
+}
+
 gboolean rfdn_io_save(const rfdn_io_image *im, const char *path,
                       const rfdn_io_save_options *options, GError **error)
 {
@@ -566,27 +671,10 @@ gboolean rfdn_io_save(const rfdn_io_image *im, const char *path,
     }
     g_return_val_if_fail(im->stride == (size_t)im->width * im->channels * (im->bits / 8), FALSE);
 
-    /* Devices, FIFOs and stdout are written in place. */
     struct stat st;
     const gboolean exists = !to_stdout && stat(path, &st) == 0;
-    if (to_stdout || (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
-        int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-        if (fd < 0) {
-            g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot open: %s",
-                        g_strerror(errno));
-            return FALSE;
-        }
-        char *msg = NULL;
-        int r = encode(im, f, o.quality, fd, &msg);
-        if (!to_stdout && close(fd) != 0 && !r) {
-            r = -1;
-            msg = g_strdup(g_strerror(errno));
-        }
-        if (r)
-            g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
-        g_free(msg);
-        return r == 0;
-    }
+    if (to_stdout || (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+        return save_in_place(im, f, o.quality, path, to_stdout, error);
     if (exists && S_ISDIR(st.st_mode)) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "is a folder");
         return FALSE;
@@ -596,64 +684,5 @@ gboolean rfdn_io_save(const rfdn_io_image *im, const char *path,
                     "exists (use --overwrite to replace it)");
         return FALSE;
     }
-
-    char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
-    char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-    gboolean ok = FALSE;
-    int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot create the output: %s",
-                    g_strerror(errno));
-        goto out;
-    }
-    char *msg = NULL;
-    int r = encode(im, f, o.quality, fd, &msg);
-    /* Permissions: those of the file replaced, else the usual 0666 & ~umask. */
-    mode_t mode;
-    if (exists) {
-        mode = st.st_mode & 07777;
-    } else {
-        mode_t mask = umask(0);
-        umask(mask);
-        mode = 0666 & ~mask;
-    }
-    if (!r && (fchmod(fd, mode) != 0 || fsync(fd) != 0)) {
-        r = -1;
-        msg = g_strdup(g_strerror(errno));
-    }
-    if (close(fd) != 0 && !r) {
-        r = -1;
-        msg = g_strdup(g_strerror(errno));
-    }
-    if (!r) {
-        if (o.overwrite) {
-            r = rename(tmp, path);
-        } else {
-            /* never replace a file that appeared meanwhile */
-            r = renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
-            if (r && errno == EINVAL) { /* file system without it */
-                r = link(tmp, path);
-                if (!r)
-                    unlink(tmp);
-            }
-        }
-        if (r) {
-            const int e = errno;
-            g_set_error(error, RFDN_IO_ERROR,
-                        e == EEXIST ? RFDN_IO_ERROR_EXISTS : RFDN_IO_ERROR_WRITE, "%s",
-                        e == EEXIST ? "exists (use --overwrite to replace it)"
-                                    : g_strerror(e));
-        }
-    } else {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
-    }
-    g_free(msg);
-    if (r)
-        g_unlink(tmp);
-    ok = r == 0;
-out:
-    g_free(tmp);
-    g_free(dir);
-    g_free(base);
-    return ok;
+    return save_via_temp(im, f, &o, path, exists, &st, error);
 }

@@ -5,10 +5,12 @@
  * here so that tests can make the i-th one fail (rfdn_test_fail_alloc_at).
  */
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "alloc.h"
 
 void rfdn_format(char *buf, size_t size, const char *fmt, ...)
 {

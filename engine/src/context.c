@@ -10,9 +10,14 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "exec.h"
+#include "model.h"
+#include "net.h"
 #include "pixels.h"
+#include "pool.h"
 #include "resample.h"
+#include "tiles.h"
 
 #define ERR_SIZE 512
 #define PROGRESS_INTERVAL_NS 50000000ull /* at most ~20 calls a second */
@@ -31,18 +36,11 @@ struct rfdn_context {
     rfdn_pool *pool;
     rfdn_exec exec; /* the model's weights packed for the chosen kernels */
     /* CCA gains of a tiled run (colour, alpha): blocks x nf each */
-    float cca_gain[2][32 * 256];
+    float cca_gain[2][RFDN_MAX_BLOCKS * RFDN_MAX_NF];
 };
 
 /* ------------------------------------------------------------------------ */
 /* Small utilities */
-
-static atomic_bool reverse_tiles;
-
-void rfdn_test_reverse_tiles(bool on)
-{
-    atomic_store(&reverse_tiles, on);
-}
 
 const char *rfdn_status_string(rfdn_status st)
 {
@@ -204,103 +202,16 @@ rfdn_status rfdn_output_size(const rfdn_model *m, int w, int h, int *ow, int *oh
     return RFDN_OK;
 }
 
-/* Floats of scratch one tile of tw x th input pixels needs: the network's
- * own, plus planar input and output, plus an alpha plane in and out.  0 on
- * overflow. */
-static size_t tile_floats(const rfdn_model *m, int tw, int th)
+static bool plan_run(const rfdn_context *ctx, int w, int h, rfdn_tile_plan *tp)
 {
-    const size_t P = (size_t)tw * th, s2 = (size_t)m->info.scale * m->info.scale;
-    const size_t net = rfdn_net_scratch_floats(m, tw, th);
-    const size_t planes = 3 * P + 3 * s2 * P + P + s2 * P;
-    if (net > SIZE_MAX / 8 || planes > SIZE_MAX / 8 - net)
-        return 0;
-    return net + planes;
-}
-
-/* Context each side of a tile: a multiple of RFDN_TILE_ALIGN.  ESA's pooled
- * branch sees far (its 7x7 max-pool on the stride-2 map, then three 3x3
- * convolutions on the pooled map); RFDN sees 27 pixels through its 3x3
- * convolutions (its channel statistics are shared, see rfdn_upscale). */
-static int tile_halo(const rfdn_model *m)
-{
-    return m->info.attention == RFDN_ATTENTION_ESA ? 48 : 30;
-}
-
-typedef struct tile_plan {
-    int core;  /* core edge, a multiple of RFDN_TILE_ALIGN; 0: whole image */
-    int halo;
-    int nx, ny;
-    int tw, th;    /* the largest tile's input size (core plus halo, clipped) */
-    size_t floats; /* scratch for the largest tile, rounded up to 16 */
-    int workers;   /* tiles run at once, each on one thread (1: each tile on all) */
-} tile_plan;
-
-static bool plan_tiles(const rfdn_context *ctx, int w, int h, size_t budget_bytes,
-                       tile_plan *tp)
-{
-    const rfdn_model *m = ctx->model;
-    const size_t budget = budget_bytes / sizeof(float);
-    memset(tp, 0, sizeof *tp);
-    tp->nx = tp->ny = 1;
-    tp->tw = w;
-    tp->th = h;
-    int core = ctx->settings.tile_size;
-    if (core == 0) {
-        tp->floats = tile_floats(m, w, h);
-        if (tp->floats && tp->floats <= budget)
-            return true; /* the whole image at once: nothing to stitch */
-        /* the largest core whose tile fits the budget */
-        int lo = RFDN_TILE_ALIGN, hi = (w > h ? w : h) + RFDN_TILE_ALIGN;
-        while (hi - lo > RFDN_TILE_ALIGN) {
-            const int mid = (lo + hi) / 2 / RFDN_TILE_ALIGN * RFDN_TILE_ALIGN;
-            const int e = mid + 2 * tile_halo(m);
-            const size_t f = tile_floats(m, e, e);
-            if (f && f <= budget)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        core = lo;
-    }
-    core = (core + RFDN_TILE_ALIGN - 1) / RFDN_TILE_ALIGN * RFDN_TILE_ALIGN;
-    if (core >= w && core >= h) {
-        tp->floats = tile_floats(m, w, h);
-        return tp->floats != 0;
-    }
-    tp->core = core;
-    tp->halo = tile_halo(m);
-    tp->nx = (w + core - 1) / core;
-    tp->ny = (h + core - 1) / core;
-    tp->tw = core + 2 * tp->halo < w ? core + 2 * tp->halo : w;
-    tp->th = core + 2 * tp->halo < h ? core + 2 * tp->halo : h;
-    tp->floats = tile_floats(m, tp->tw, tp->th);
-    return tp->floats != 0;
-}
-
-/* The plan of a run: tiles from the budget run one after the other, each
- * layer split between the threads, so that the tiles, and so the output
- * bytes, do not depend on the thread count.  (Side by side, one tile per
- * thread with its share of the budget, the smaller tiles recompute more halo
- * than the barriers between layers cost: 768 to 1536 px at x4, 2 threads,
- * 18-23 % slower, bench/README.md.)  A fixed tile size does not depend on
- * the threads: with at least two tiles per thread they run side by side,
- * each on one thread, without barriers. */
-static bool plan_run(const rfdn_context *ctx, int w, int h, tile_plan *tp)
-{
-    const int threads = rfdn_pool_threads(ctx->pool);
-    if (!plan_tiles(ctx, w, h, ctx->settings.memory_budget, tp))
-        return false;
-    tp->workers = 1;
-    if (threads > 1 && ctx->settings.tile_size && tp->nx * tp->ny >= 2 * threads)
-        tp->workers = threads;
-    tp->floats = (tp->floats + 15) & ~(size_t)15;
-    return true;
+    return rfdn_tiles_plan(ctx->model, w, h, ctx->settings.tile_size,
+                           ctx->settings.memory_budget, rfdn_pool_threads(ctx->pool), tp);
 }
 
 size_t rfdn_context_memory_needed(const rfdn_context *ctx, int w, int h)
 {
     int ow, oh;
-    tile_plan tp;
+    rfdn_tile_plan tp;
     if (!ctx || rfdn_output_size(ctx->model, w, h, &ow, &oh) != RFDN_OK ||
         !plan_run(ctx, w, h, &tp) || tp.floats > SIZE_MAX / sizeof(float) / tp.workers)
         return 0;
@@ -363,7 +274,7 @@ static bool ensure_scratch(rfdn_context *ctx, size_t floats)
 typedef struct tile_job {
     rfdn_context *ctx;
     const rfdn_image *in, *out;
-    const tile_plan *tp;
+    const rfdn_tile_plan *tp;
     rfdn_exec exec; /* the context's, with or without its pool */
     bool alpha, alpha_net, shared_gains, reverse;
     run_state *rs;
@@ -392,17 +303,13 @@ static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *
 {
     rfdn_context *ctx = j->ctx;
     const rfdn_model *m = ctx->model;
-    const tile_plan *tp = j->tp;
+    const rfdn_tile_plan *tp = j->tp;
     const int s = m->info.scale, w = j->in->width, h = j->in->height;
     const int ntiles = tp->nx * tp->ny;
     /* the tile: its core, and the input it reads (core plus halo) */
-    const int core = tp->core ? tp->core : (w > h ? w : h);
-    const int cx0 = t % tp->nx * core, cy0 = t / tp->nx * core;
-    const int cx1 = cx0 + core < w ? cx0 + core : w, cy1 = cy0 + core < h ? cy0 + core : h;
-    const int ix0 = cx0 - tp->halo > 0 ? cx0 - tp->halo : 0;
-    const int iy0 = cy0 - tp->halo > 0 ? cy0 - tp->halo : 0;
-    const int ix1 = cx1 + tp->halo < w ? cx1 + tp->halo : w;
-    const int iy1 = cy1 + tp->halo < h ? cy1 + tp->halo : h;
+    const rfdn_tile_rect tr = rfdn_tiles_rect(tp, w, h, t);
+    const int cx0 = tr.cx0, cy0 = tr.cy0, cx1 = tr.cx1, cy1 = tr.cy1;
+    const int ix0 = tr.ix0, iy0 = tr.iy0, ix1 = tr.ix1, iy1 = tr.iy1;
     const int tw = ix1 - ix0, th = iy1 - iy0;
     const size_t P = (size_t)tw * th, s2 = (size_t)s * s;
     float *net = S, *rgb_in = S + rfdn_net_scratch_floats(m, tw, th);
@@ -462,15 +369,10 @@ static void tile_worker(void *arg, int i)
     }
 }
 
-rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_image *out)
+/* Whether in and out suit each other and the model (an error set if not). */
+static rfdn_status check_images(rfdn_context *ctx, const rfdn_image *in, const rfdn_image *out)
 {
-    if (!ctx)
-        return RFDN_ERROR_INVALID_ARGUMENT;
-    ctx->error[0] = 0;
-    atomic_store(&ctx->cancel, false);
-    const rfdn_model *m = ctx->model;
-    const int s = m->info.scale;
-
+    const int s = ctx->model->info.scale;
     if (!rfdn_px_image_valid(in))
         return set_error(ctx, RFDN_ERROR_INVALID_ARGUMENT,
                          "invalid input image (size, channels, format, stride or data)");
@@ -478,7 +380,7 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
         return set_error(ctx, RFDN_ERROR_INVALID_ARGUMENT,
                          "invalid output image (size, channels, format, stride or data)");
     int ow, oh;
-    rfdn_status st = rfdn_output_size(m, in->width, in->height, &ow, &oh);
+    rfdn_status st = rfdn_output_size(ctx->model, in->width, in->height, &ow, &oh);
     if (st != RFDN_OK)
         return set_error(ctx, st, "input of %d x %d pixels is too large", in->width,
                          in->height);
@@ -490,16 +392,78 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
         return set_error(ctx, RFDN_ERROR_INVALID_ARGUMENT,
                          "output has %d channels, input %d: they must be equal", out->channels,
                          in->channels);
+    return RFDN_OK;
+}
 
-    const int w = in->width, h = in->height;
-    tile_plan tp;
-    if (!plan_run(ctx, w, h, &tp) || tp.floats > SIZE_MAX / sizeof(float) / tp.workers)
+/* The plan of the run and its scratch memory (an error set if not). */
+static rfdn_status prepare(rfdn_context *ctx, int w, int h, rfdn_tile_plan *tp)
+{
+    if (!plan_run(ctx, w, h, tp) || tp->floats > SIZE_MAX / sizeof(float) / tp->workers)
         return set_error(ctx, RFDN_ERROR_TOO_LARGE, "input of %d x %d pixels is too large", w,
                          h);
-    if (!ensure_scratch(ctx, tp.floats * tp.workers))
+    if (!ensure_scratch(ctx, tp->floats * tp->workers))
         return set_error(ctx, RFDN_ERROR_NO_MEMORY,
                          "out of memory: a %d x %d input needs %.0f MiB of scratch memory", w,
-                         h, (double)tp.floats * tp.workers * sizeof(float) / 1048576.0);
+                         h, (double)tp->floats * tp->workers * sizeof(float) / 1048576.0);
+    return RFDN_OK;
+}
+
+/* RFDN's shared channel gains, one pass per plane set (colour, alpha): the
+ * network on a reduction of the whole image that fits one tile. */
+static rfdn_status measure_gains(rfdn_context *ctx, const rfdn_image *in,
+                                 const rfdn_tile_plan *tp, int passes,
+                                 const rfdn_run_hooks *hooks, worker_state *ws)
+{
+    const rfdn_model *m = ctx->model;
+    const int tw = tp->tw, th = tp->th;
+    rfdn_status st = RFDN_OK;
+    for (int pass = 0; pass < passes && st == RFDN_OK; pass++) {
+        int rw, rh;
+        float *tin = ctx->scratch + rfdn_net_scratch_floats(m, tw, th);
+        float *tout = tin + 3 * (size_t)tw * th;
+        rfdn_px_thumbnail(in, pass == 1, tw, th, tin, &rw, &rh);
+        const rfdn_region g = {0, 0, 0, 0, NULL, ctx->cca_gain[pass]};
+        ws->last = 0;
+        st = rfdn_net_run(&ctx->exec, ctx->scratch, tin, rw, rh, tout, &g, hooks);
+    }
+    return st;
+}
+
+/* Every tile: side by side, each on one thread, or one after the other,
+ * each on all threads. */
+static rfdn_status run_tiles(tile_job *job, const rfdn_run_hooks *hooks, worker_state *ws)
+{
+    rfdn_context *ctx = job->ctx;
+    const int ntiles = job->tp->nx * job->tp->ny;
+    rfdn_status st = RFDN_OK;
+    if (job->tp->workers > 1) {
+        job->exec.pool = NULL; /* each tile on one thread */
+        rfdn_pool_run(ctx->pool, job->tp->workers, tile_worker, job);
+        st = (rfdn_status)atomic_load(&job->status);
+        if (st == RFDN_OK && atomic_load(&ctx->cancel))
+            st = RFDN_CANCELLED;
+        if (st == RFDN_OK)
+            report(job->rs, job->rs->total);
+    } else {
+        for (int k = 0; k < ntiles && st == RFDN_OK; k++)
+            st = run_tile(job, job->reverse ? ntiles - 1 - k : k, ctx->scratch, hooks, ws);
+    }
+    return st;
+}
+
+rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_image *out)
+{
+    if (!ctx)
+        return RFDN_ERROR_INVALID_ARGUMENT;
+    ctx->error[0] = 0;
+    atomic_store(&ctx->cancel, false);
+    const rfdn_model *m = ctx->model;
+    rfdn_tile_plan tp;
+    rfdn_status st = check_images(ctx, in, out);
+    if (st == RFDN_OK)
+        st = prepare(ctx, in->width, in->height, &tp);
+    if (st != RFDN_OK)
+        return st;
 
     const bool alpha = rfdn_px_translucent(in);
     const bool alpha_net = alpha && ctx->settings.alpha == RFDN_ALPHA_NETWORK;
@@ -518,36 +482,15 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
     worker_state ws = {&rs, 0};
     const rfdn_run_hooks hooks = {worker_tick, &ws};
 
-    if (shared_gains) {
-        const int tw = tp.tw, th = tp.th;
-        for (int pass = 0; pass < (int)passes && st == RFDN_OK; pass++) {
-            int rw, rh;
-            float *tin = ctx->scratch + rfdn_net_scratch_floats(m, tw, th);
-            float *tout = tin + 3 * (size_t)tw * th;
-            rfdn_px_thumbnail(in, pass == 1, tw, th, tin, &rw, &rh);
-            const rfdn_region g = {0, 0, 0, 0, NULL, ctx->cca_gain[pass]};
-            ws.last = 0;
-            st = rfdn_net_run(&ctx->exec, ctx->scratch, tin, rw, rh, tout, &g, &hooks);
-        }
-    }
-
+    if (shared_gains)
+        st = measure_gains(ctx, in, &tp, (int)passes, &hooks, &ws);
     tile_job job = {.ctx = ctx, .in = in, .out = out, .tp = &tp, .exec = ctx->exec,
                     .alpha = alpha, .alpha_net = alpha_net, .shared_gains = shared_gains,
-                    .reverse = atomic_load(&reverse_tiles), .rs = &rs};
+                    .reverse = rfdn_tiles_reversed(), .rs = &rs};
     atomic_init(&job.next, 0);
     atomic_init(&job.status, RFDN_OK);
-    if (st == RFDN_OK && tp.workers > 1) {
-        job.exec.pool = NULL; /* each tile on one thread */
-        rfdn_pool_run(ctx->pool, tp.workers, tile_worker, &job);
-        st = (rfdn_status)atomic_load(&job.status);
-        if (st == RFDN_OK && atomic_load(&ctx->cancel))
-            st = RFDN_CANCELLED;
-        if (st == RFDN_OK)
-            report(&rs, rs.total);
-    } else {
-        for (int k = 0; k < ntiles && st == RFDN_OK; k++)
-            st = run_tile(&job, job.reverse ? ntiles - 1 - k : k, ctx->scratch, &hooks, &ws);
-    }
+    if (st == RFDN_OK)
+        st = run_tiles(&job, &hooks, &ws);
     if (st == RFDN_CANCELLED)
         return set_error(ctx, RFDN_CANCELLED, "cancelled");
     if (st != RFDN_OK)

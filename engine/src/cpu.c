@@ -3,7 +3,7 @@
  * context switch (XGETBV), what the caller and RFDN_CPU_MASK allow. */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "conv.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>

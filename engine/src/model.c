@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,12 @@
 
 #include <json-c/json.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "model.h"
+#include "pth.h"
 
 #define MAX_HEADER_BYTES ((uint64_t)16 << 20)
 #define MAX_FILE_BYTES ((uint64_t)1 << 30)
-#define MAX_NF 256
-#define MAX_BLOCKS 32
 
 typedef struct tensor_spec {
     char name[48];
@@ -206,10 +207,10 @@ static rfdn_status parse_metadata(rfdn_model *m, json_object *meta, char *err, s
     if (!parse_int(v, 2, 4, &in->scale))
         return fail(err, errn, "unsupported scale \"%s\" (expected 2, 3 or 4)", v);
     v = rfdn_model_get_metadata(m, "nf");
-    if (!parse_int(v, 4, MAX_NF, &in->nf))
+    if (!parse_int(v, 4, RFDN_MAX_NF, &in->nf))
         return fail(err, errn, "unsupported nf \"%s\" (expected 4 to 256)", v);
     v = rfdn_model_get_metadata(m, "blocks");
-    if (!parse_int(v, 1, MAX_BLOCKS, &in->blocks))
+    if (!parse_int(v, 1, RFDN_MAX_BLOCKS, &in->blocks))
         return fail(err, errn, "unsupported block count \"%s\" (expected 1 to 32)", v);
 
     v = rfdn_model_get_metadata(m, "input_range");
@@ -264,6 +265,110 @@ static void convert_tensor(const uint8_t *src, int dtype_size, bool bf16, size_t
     }
 }
 
+/* The spec of tensor `name`, or NULL. */
+static tensor_spec *spec_find(spec_list *specs, const char *name)
+{
+    for (size_t i = 0; i < specs->n; i++)
+        if (!strcmp(specs->v[i].name, name))
+            return &specs->v[i];
+    return NULL;
+}
+
+/* Bytes per element of a dtype ("F32", "F16", "BF16"), 0 if unsupported. */
+static int dtype_bytes(const char *dt, bool *bf16)
+{
+    *bf16 = !strcmp(dt, "BF16");
+    return !strcmp(dt, "F32") ? 4 : !strcmp(dt, "F16") || *bf16 ? 2 : 0;
+}
+
+/* Whether the JSON shape js is the spec's (error set if not). */
+static rfdn_status check_shape(const tensor_spec *sp, const char *name, json_object *js,
+                               char *err, size_t errn)
+{
+    const rfdn_conv *cv = sp->conv;
+    int64_t want[4] = {cv->cout, cv->cin, cv->k, cv->k};
+    size_t rank = sp->is_bias ? 1 : 4;
+    bool shape_ok = json_object_array_length(js) == rank;
+    for (size_t i = 0; shape_ok && i < rank; i++) {
+        json_object *d = json_object_array_get_idx(js, i);
+        shape_ok = json_object_is_type(d, json_type_int) && json_object_get_int64(d) == want[i];
+    }
+    if (shape_ok)
+        return RFDN_OK;
+    char w[64];
+    if (sp->is_bias)
+        snprintf(w, sizeof w, "[%d]", cv->cout);
+    else
+        snprintf(w, sizeof w, "[%d, %d, %d, %d]", cv->cout, cv->cin, cv->k, cv->k);
+    return fail(err, errn, "tensor \"%s\" has the wrong shape (expected %s)", name, w);
+}
+
+/* The data offsets jo, checked against the data and the element count. */
+static rfdn_status check_offsets(const tensor_spec *sp, const char *name, json_object *jo,
+                                 int dsize, uint64_t data_len, int64_t off[2], char *err,
+                                 size_t errn)
+{
+    bool off_ok = json_object_array_length(jo) == 2;
+    for (size_t i = 0; off_ok && i < 2; i++) {
+        json_object *d = json_object_array_get_idx(jo, i);
+        off_ok = json_object_is_type(d, json_type_int);
+        off[i] = off_ok ? json_object_get_int64(d) : -1;
+    }
+    if (!off_ok || off[0] < 0 || off[1] < off[0] || (uint64_t)off[1] > data_len ||
+        (uint64_t)(off[1] - off[0]) != (uint64_t)sp->numel * (uint64_t)dsize)
+        return fail(err, errn,
+                    "tensor \"%s\" has invalid data_offsets (out of the file or not "
+                    "matching its shape)",
+                    name);
+    return RFDN_OK;
+}
+
+/* One header entry: checked, its data converted into the model's weights. */
+static rfdn_status parse_tensor(rfdn_model *m, spec_list *specs, const char *name,
+                                json_object *t, const uint8_t *data, uint64_t data_len,
+                                char *err, size_t errn)
+{
+    tensor_spec *sp = spec_find(specs, name);
+    if (!sp)
+        return fail(err, errn, "unexpected tensor \"%s\" for this architecture", name);
+    if (sp->seen)
+        return fail(err, errn, "tensor \"%s\" appears twice", name);
+    sp->seen = true;
+
+    json_object *jd, *js, *jo;
+    if (!json_object_is_type(t, json_type_object) ||
+        !json_object_object_get_ex(t, "dtype", &jd) ||
+        !json_object_object_get_ex(t, "shape", &js) ||
+        !json_object_object_get_ex(t, "data_offsets", &jo) ||
+        !json_object_is_type(jd, json_type_string) || !json_object_is_type(js, json_type_array) ||
+        !json_object_is_type(jo, json_type_array))
+        return fail(err, errn, "tensor \"%s\" lacks dtype, shape or data_offsets", name);
+
+    const char *dt = json_object_get_string(jd);
+    bool bf16;
+    const int dsize = dtype_bytes(dt, &bf16);
+    if (!dsize)
+        return fail(err, errn, "tensor \"%s\" has unsupported dtype %s (F32, F16, BF16)", name,
+                    dt);
+    int64_t off[2];
+    rfdn_status st = check_shape(sp, name, js, err, errn);
+    if (st == RFDN_OK)
+        st = check_offsets(sp, name, jo, dsize, data_len, off, err, errn);
+    if (st != RFDN_OK)
+        return st;
+
+    float *dst = m->weights + sp->offset;
+    convert_tensor(data + off[0], dsize, bf16, sp->numel, dst);
+    for (size_t i = 0; i < sp->numel; i++)
+        if (!isfinite(dst[i]))
+            return fail(err, errn, "tensor \"%s\" contains NaN or infinite values", name);
+    if (sp->is_bias)
+        sp->conv->b = dst;
+    else
+        sp->conv->w = dst;
+    return RFDN_OK;
+}
+
 static rfdn_status parse_tensors(rfdn_model *m, spec_list *specs, json_object *root,
                                  const uint8_t *data, uint64_t data_len, char *err,
                                  size_t errn)
@@ -272,82 +377,9 @@ static rfdn_status parse_tensors(rfdn_model *m, spec_list *specs, json_object *r
     {
         if (!strcmp(name, "__metadata__"))
             continue;
-        tensor_spec *sp = NULL;
-        for (size_t i = 0; i < specs->n; i++)
-            if (!strcmp(specs->v[i].name, name)) {
-                sp = &specs->v[i];
-                break;
-            }
-        if (!sp)
-            return fail(err, errn, "unexpected tensor \"%s\" for this architecture", name);
-        if (sp->seen)
-            return fail(err, errn, "tensor \"%s\" appears twice", name);
-        sp->seen = true;
-
-        json_object *jd, *js, *jo;
-        if (!json_object_is_type(t, json_type_object) ||
-            !json_object_object_get_ex(t, "dtype", &jd) ||
-            !json_object_object_get_ex(t, "shape", &js) ||
-            !json_object_object_get_ex(t, "data_offsets", &jo) ||
-            !json_object_is_type(jd, json_type_string) ||
-            !json_object_is_type(js, json_type_array) ||
-            !json_object_is_type(jo, json_type_array))
-            return fail(err, errn, "tensor \"%s\" lacks dtype, shape or data_offsets", name);
-
-        const char *dt = json_object_get_string(jd);
-        int dsize;
-        bool bf16 = false;
-        if (!strcmp(dt, "F32"))
-            dsize = 4;
-        else if (!strcmp(dt, "F16"))
-            dsize = 2;
-        else if (!strcmp(dt, "BF16"))
-            dsize = 2, bf16 = true;
-        else
-            return fail(err, errn, "tensor \"%s\" has unsupported dtype %s (F32, F16, BF16)",
-                        name, dt);
-
-        const rfdn_conv *cv = sp->conv;
-        int64_t want[4] = {cv->cout, cv->cin, cv->k, cv->k};
-        size_t rank = sp->is_bias ? 1 : 4;
-        bool shape_ok = json_object_array_length(js) == rank;
-        for (size_t i = 0; shape_ok && i < rank; i++) {
-            json_object *d = json_object_array_get_idx(js, i);
-            shape_ok = json_object_is_type(d, json_type_int) &&
-                       json_object_get_int64(d) == want[i];
-        }
-        if (!shape_ok) {
-            char w[64];
-            if (sp->is_bias)
-                snprintf(w, sizeof w, "[%d]", cv->cout);
-            else
-                snprintf(w, sizeof w, "[%d, %d, %d, %d]", cv->cout, cv->cin, cv->k, cv->k);
-            return fail(err, errn, "tensor \"%s\" has the wrong shape (expected %s)", name, w);
-        }
-
-        int64_t off[2];
-        bool off_ok = json_object_array_length(jo) == 2;
-        for (size_t i = 0; off_ok && i < 2; i++) {
-            json_object *d = json_object_array_get_idx(jo, i);
-            off_ok = json_object_is_type(d, json_type_int);
-            off[i] = off_ok ? json_object_get_int64(d) : -1;
-        }
-        if (!off_ok || off[0] < 0 || off[1] < off[0] || (uint64_t)off[1] > data_len ||
-            (uint64_t)(off[1] - off[0]) != (uint64_t)sp->numel * (uint64_t)dsize)
-            return fail(err, errn,
-                        "tensor \"%s\" has invalid data_offsets (out of the file or not "
-                        "matching its shape)",
-                        name);
-
-        float *dst = m->weights + sp->offset;
-        convert_tensor(data + off[0], dsize, bf16, sp->numel, dst);
-        for (size_t i = 0; i < sp->numel; i++)
-            if (!isfinite(dst[i]))
-                return fail(err, errn, "tensor \"%s\" contains NaN or infinite values", name);
-        if (sp->is_bias)
-            sp->conv->b = dst;
-        else
-            sp->conv->w = dst;
+        const rfdn_status st = parse_tensor(m, specs, name, t, data, data_len, err, errn);
+        if (st != RFDN_OK)
+            return st;
     }
     for (size_t i = 0; i < specs->n; i++)
         if (!specs->v[i].seen)

@@ -3,7 +3,10 @@
 #ifndef RFDN_PIXELS_H
 #define RFDN_PIXELS_H
 
-#include "internal.h"
+#include <stdbool.h>
+
+#include "rfdn.h"
+#include "pool.h"
 
 /* Where a tile's result goes: the output rectangle (ox, oy, ow, oh) comes
  * from the tile's planes (width pw, height ph) at (sx, sy). */

@@ -6,9 +6,13 @@
  * result: tasks write disjoint outputs.
  */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "alloc.h"
+#include "pool.h"
+#include "rfdn.h"
 
 struct rfdn_pool {
     int nthreads; /* including the caller */

@@ -4,7 +4,7 @@
  * flags only for this file. */
 #include <immintrin.h>
 
-#include "../internal.h"
+#include "../conv.h"
 
 typedef __m256 V;
 typedef __m256i M;

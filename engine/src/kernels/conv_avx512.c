@@ -3,7 +3,7 @@
  * = 24 accumulators.  Compiled with AVX-512 flags only for this file. */
 #include <immintrin.h>
 
-#include "../internal.h"
+#include "../conv.h"
 
 typedef __m512 V;
 typedef __mmask16 M;

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "../alloc.h"
+#include "../conv.h"
 
 static inline float lrelu(float x)
 {
@@ -71,7 +72,7 @@ bool rfdn_pconv_init(rfdn_pconv *pc, const rfdn_conv *cv, const rfdn_kernels *ke
     const int bm = kern->block_max, kk = cv->k * cv->k;
     /* as few blocks as possible, sizes as even as possible (50 = 6*5 + 5*4) */
     int nblk = (cv->cout + bm - 1) / bm;
-    if (nblk > 64)
+    if (nblk > RFDN_PCONV_MAX_BLOCKS)
         return false;
     pc->w = rfdn_aligned_alloc(sizeof(float) * (size_t)cv->cout * cv->cin * kk);
     if (!pc->w)

@@ -238,6 +238,87 @@ static inline void tile_rows(const rfdn_fmap *in, int ci, int py, int n, int h,
     }
 }
 
+/* F(2x2) step 1, the input transform: channel ci of tiles t0 .. t0+WT-1
+ * of the tile row at py into vb (16 points x cin x WT). */
+static inline void wino2_input(const rfdn_fmap *in, int ci, int py, int t0, int w, int h,
+                               float *vb)
+{
+    const int cin = in->c;
+    const float *rows[4];
+    tile_rows(in, ci, py, 4, h, rows);
+    for (int j = 0; j < NV; j++) {
+        const int x = 2 * (t0 + j * VL) - 1;
+        V t[4][4];
+        for (int i = 0; i < 4; i++) {
+            V d0, d1, d2, d3;
+            if (rows[i] && x <= w) {
+                const V a = load_cols(rows[i], x, w);
+                const V b = load_cols(rows[i], x + VL, w);
+                const V c = load_cols(rows[i], x + 2, w);
+                const V d = load_cols(rows[i], x + VL + 2, w);
+                d0 = V_EVEN(a, b);
+                d1 = V_ODD(a, b);
+                d2 = V_EVEN(c, d);
+                d3 = V_ODD(c, d);
+            } else {
+                d0 = d1 = d2 = d3 = V_SET1(0.0f);
+            }
+            t[i][0] = V_SUB(d0, d2);
+            t[i][1] = V_ADD(d1, d2);
+            t[i][2] = V_SUB(d2, d1);
+            t[i][3] = V_SUB(d1, d3);
+        }
+        for (int l = 0; l < 4; l++) {
+            const V v[4] = {V_SUB(t[0][l], t[2][l]), V_ADD(t[1][l], t[2][l]),
+                            V_SUB(t[2][l], t[1][l]), V_SUB(t[1][l], t[3][l])};
+            for (int k = 0; k < 4; k++)
+                V_STORE(vb + ((size_t)(k * 4 + l) * cin + ci) * WT + j * VL, v[k]);
+        }
+    }
+}
+
+/* F(2x2) step 3, the output transform of channel co from the products mb,
+ * with bias and epilogue, into the rows of [y0, y1) of the tile row at py. */
+static inline void wino2_output(const rfdn_pconv *pc, const rfdn_fmap *out, int co,
+                                const float *mb, int py, int t0, int nt, int y0, int y1,
+                                rfdn_epilogue ep, const rfdn_fmap *aux)
+{
+    const int cout = out->c, w = out->w, h = out->h, xo = 2 * t0;
+    const V bias = V_SET1(pc->cv->b[co]);
+    for (int j = 0; j < NV && j * VL < nt; j++) {
+        V m[4][4], s0[4], s1[4];
+        for (int q = 0; q < 16; q++)
+            m[q / 4][q % 4] = V_LOAD(mb + ((size_t)q * cout + co) * WT + j * VL);
+        for (int k = 0; k < 4; k++) {
+            s0[k] = V_ADD(V_ADD(m[k][0], m[k][1]), m[k][2]);
+            s1[k] = V_SUB(V_SUB(m[k][1], m[k][2]), m[k][3]);
+        }
+        const V y00 = V_ADD(V_ADD(V_ADD(s0[0], s0[1]), s0[2]), bias);
+        const V y01 = V_ADD(V_ADD(V_ADD(s1[0], s1[1]), s1[2]), bias);
+        const V y10 = V_ADD(V_SUB(V_SUB(s0[1], s0[2]), s0[3]), bias);
+        const V y11 = V_ADD(V_SUB(V_SUB(s1[1], s1[2]), s1[3]), bias);
+        for (int r = 0; r < 2; r++) {
+            const int y = py + r;
+            if (y < y0 || y >= y1 || y >= h)
+                continue;
+            const V e = r ? y10 : y00, o = r ? y11 : y01;
+            const V half[2] = {V_ZIP_LO(e, o), V_ZIP_HI(e, o)};
+            float *orow = out->p + (size_t)co * out->cs + (ptrdiff_t)y * out->rs;
+            const float *arow =
+                aux ? aux->p + (size_t)co * aux->cs + (ptrdiff_t)y * aux->rs : NULL;
+            for (int hh = 0; hh < 2; hh++) {
+                const int x = xo + 2 * j * VL + hh * VL;
+                const int n = w - x;
+                if (n <= 0)
+                    break;
+                const M mk = MASK_OF(n > VL ? VL : n);
+                const V res = epilogue(half[hh], ep, arow ? arow + x : NULL, true, mk);
+                V_STOREM(orow + x, mk, res);
+            }
+        }
+    }
+}
+
 static void wino_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap *out, int y0,
                       int y1, rfdn_epilogue ep, const rfdn_fmap *aux)
 {
@@ -249,40 +330,8 @@ static void wino_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap
     for (int py = y0 & ~1; py < y1; py += 2) {
         for (int t0 = 0; t0 < ntw; t0 += WT) {
             const int nt = ntw - t0 < WT ? ntw - t0 : WT;
-            /* (1) input transform */
-            for (int ci = 0; ci < cin; ci++) {
-                const float *rows[4];
-                tile_rows(in, ci, py, 4, h, rows);
-                for (int j = 0; j < NV; j++) {
-                    const int x = 2 * (t0 + j * VL) - 1;
-                    V t[4][4];
-                    for (int i = 0; i < 4; i++) {
-                        V d0, d1, d2, d3;
-                        if (rows[i] && x <= w) {
-                            const V a = load_cols(rows[i], x, w);
-                            const V b = load_cols(rows[i], x + VL, w);
-                            const V c = load_cols(rows[i], x + 2, w);
-                            const V d = load_cols(rows[i], x + VL + 2, w);
-                            d0 = V_EVEN(a, b);
-                            d1 = V_ODD(a, b);
-                            d2 = V_EVEN(c, d);
-                            d3 = V_ODD(c, d);
-                        } else {
-                            d0 = d1 = d2 = d3 = V_SET1(0.0f);
-                        }
-                        t[i][0] = V_SUB(d0, d2);
-                        t[i][1] = V_ADD(d1, d2);
-                        t[i][2] = V_SUB(d2, d1);
-                        t[i][3] = V_SUB(d1, d3);
-                    }
-                    for (int l = 0; l < 4; l++) {
-                        const V v[4] = {V_SUB(t[0][l], t[2][l]), V_ADD(t[1][l], t[2][l]),
-                                        V_SUB(t[2][l], t[1][l]), V_SUB(t[1][l], t[3][l])};
-                        for (int k = 0; k < 4; k++)
-                            V_STORE(vb + ((size_t)(k * 4 + l) * cin + ci) * WT + j * VL, v[k]);
-                    }
-                }
-            }
+            for (int ci = 0; ci < cin; ci++) /* (1) input transform */
+                wino2_input(in, ci, py, t0, w, h, vb);
             /* (2) the 16 products */
             for (int p = 0; p < 16; p++) {
                 const rfdn_fmap vi = {vb + (size_t)p * cin * WT, cin, 1, nt, WT, WT};
@@ -290,42 +339,8 @@ static void wino_rows(const rfdn_pconv *pc, const rfdn_fmap *in, const rfdn_fmap
                 conv_rows(&pc->wino[p], &vi, &mo, 0, 1, RFDN_EP_NONE, NULL);
             }
             /* (3) output transform, bias, epilogue */
-            const int xo = 2 * t0;
-            for (int co = 0; co < cout; co++) {
-                const V bias = V_SET1(pc->cv->b[co]);
-                for (int j = 0; j < NV && j * VL < nt; j++) {
-                    V m[4][4], s0[4], s1[4];
-                    for (int q = 0; q < 16; q++)
-                        m[q / 4][q % 4] = V_LOAD(mb + ((size_t)q * cout + co) * WT + j * VL);
-                    for (int k = 0; k < 4; k++) {
-                        s0[k] = V_ADD(V_ADD(m[k][0], m[k][1]), m[k][2]);
-                        s1[k] = V_SUB(V_SUB(m[k][1], m[k][2]), m[k][3]);
-                    }
-                    const V y00 = V_ADD(V_ADD(V_ADD(s0[0], s0[1]), s0[2]), bias);
-                    const V y01 = V_ADD(V_ADD(V_ADD(s1[0], s1[1]), s1[2]), bias);
-                    const V y10 = V_ADD(V_SUB(V_SUB(s0[1], s0[2]), s0[3]), bias);
-                    const V y11 = V_ADD(V_SUB(V_SUB(s1[1], s1[2]), s1[3]), bias);
-                    for (int r = 0; r < 2; r++) {
-                        const int y = py + r;
-                        if (y < y0 || y >= y1 || y >= h)
-                            continue;
-                        const V e = r ? y10 : y00, o = r ? y11 : y01;
-                        const V half[2] = {V_ZIP_LO(e, o), V_ZIP_HI(e, o)};
-                        float *orow = out->p + (size_t)co * out->cs + (ptrdiff_t)y * out->rs;
-                        const float *arow =
-                            aux ? aux->p + (size_t)co * aux->cs + (ptrdiff_t)y * aux->rs : NULL;
-                        for (int hh = 0; hh < 2; hh++) {
-                            const int x = xo + 2 * j * VL + hh * VL;
-                            const int n = w - x;
-                            if (n <= 0)
-                                break;
-                            const M mk = MASK_OF(n > VL ? VL : n);
-                            const V res = epilogue(half[hh], ep, arow ? arow + x : NULL, true, mk);
-                            V_STOREM(orow + x, mk, res);
-                        }
-                    }
-                }
-            }
+            for (int co = 0; co < cout; co++)
+                wino2_output(pc, out, co, mb, py, t0, nt, y0, y1, ep, aux);
         }
     }
 }
