@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The job of job.h.  The worker reports through a queue under a mutex:
+ * The job of job.h.  The worker reports through a queue under a mutex
+ * (pthreads', which ThreadSanitizer sees; GLib's GMutex is a bare futex):
  * tiles and the first pass are appended, the progress is an atomic, and
  * one idle callback at a time on the caller's main context empties the
  * queue into signals.  The end drains the queue before the caller's
@@ -8,6 +9,7 @@
  */
 #include "job.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -34,7 +36,7 @@ struct _RfdnJob {
     gulong cancel_id;
     GMainContext *main;
     /* worker -> main */
-    GMutex lock;
+    pthread_mutex_t lock;
     GArray *tiles;            /* rect, under lock */
     rfdn_io_image *first_out; /* under lock */
     gint progress;            /* atomic, parts per million */
@@ -57,7 +59,7 @@ static void rfdn_job_finalize(GObject *o)
     g_free(j->why);
     if (j->main)
         g_main_context_unref(j->main);
-    g_mutex_clear(&j->lock);
+    pthread_mutex_destroy(&j->lock);
     G_OBJECT_CLASS(rfdn_job_parent_class)->finalize(o);
 }
 
@@ -76,7 +78,7 @@ static void rfdn_job_class_init(RfdnJobClass *k)
 
 static void rfdn_job_init(RfdnJob *j)
 {
-    g_mutex_init(&j->lock);
+    pthread_mutex_init(&j->lock, NULL);
     j->tiles = g_array_new(FALSE, FALSE, sizeof(rect));
 }
 
@@ -117,12 +119,12 @@ const char *rfdn_job_get_why(RfdnJob *j)
 static void drain(RfdnJob *j)
 {
     g_atomic_int_set(&j->idle_pending, 0);
-    g_mutex_lock(&j->lock);
+    pthread_mutex_lock(&j->lock);
     GArray *tiles = j->tiles;
     j->tiles = g_array_new(FALSE, FALSE, sizeof(rect));
     rfdn_io_image *first = j->first_out;
     j->first_out = NULL;
-    g_mutex_unlock(&j->lock);
+    pthread_mutex_unlock(&j->lock);
     if (first) {
         const rfdn_model *m = rfdn_context_get_model(j->ctx);
         rfdn_model_info info;
@@ -165,9 +167,9 @@ static void on_tile(void *user, int x, int y, int w, int h)
 {
     RfdnJob *j = user;
     const rect r = {x, y, w, h};
-    g_mutex_lock(&j->lock);
+    pthread_mutex_lock(&j->lock);
     g_array_append_val(j->tiles, r);
-    g_mutex_unlock(&j->lock);
+    pthread_mutex_unlock(&j->lock);
     schedule(j);
 }
 
@@ -214,9 +216,9 @@ static rfdn_status first_pass(RfdnJob *j, GError **error)
         st = upscale(j, j->ctx, crop, out, error);
     }
     if (st == RFDN_OK) {
-        g_mutex_lock(&j->lock);
+        pthread_mutex_lock(&j->lock);
         j->first_out = out;
-        g_mutex_unlock(&j->lock);
+        pthread_mutex_unlock(&j->lock);
         schedule(j);
         out = NULL;
     }
@@ -277,19 +279,36 @@ static rfdn_status run_file(RfdnJob *j, GError **error)
     return st;
 }
 
-static void run_in_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
+/* The worker hands its end to the main context through GLib (futexes,
+ * which ThreadSanitizer does not see); the two sides also meet on j->lock,
+ * an order it sees.  (The worker is a thread of its own, not one of GTask's
+ * pool, for the same reason: its start is a pthread_create.) */
+static void handoff(RfdnJob *j)
 {
-    RfdnJob *j = source;
+    pthread_mutex_lock(&j->lock);
+    pthread_mutex_unlock(&j->lock);
+}
+
+static gpointer worker(gpointer data)
+{
+    GTask *task = data;
+    RfdnJob *j = g_task_get_task_data(task);
     GError *err = NULL;
     const rfdn_status st = j->input ? run_file(j, &err) : run_image(j, &err);
+    handoff(j);
     if (err)
         g_task_return_error(task, err);
     else
         g_task_return_int(task, st);
+    g_object_unref(task);
+    return NULL;
 }
 
-/* The end on the main context: the queue emptied, then the caller told. */
+/* The end on the main context: the queue emptied, then the caller told.
+ * The job's reference is the main thread's (the task, freed by the worker,
+ * holds none), so the job is finalized on the main thread. */
 typedef struct {
+    RfdnJob *job;
     GAsyncReadyCallback callback;
     gpointer user;
 } finish_data;
@@ -297,8 +316,10 @@ typedef struct {
 static void on_done(GObject *source, GAsyncResult *res, gpointer data)
 {
     finish_data *f = data;
-    drain(RFDN_JOB(source));
-    f->callback(source, res, f->user);
+    handoff(f->job);
+    drain(f->job);
+    f->callback(G_OBJECT(f->job), res, f->user);
+    g_object_unref(f->job);
     g_free(f);
 }
 
@@ -309,13 +330,12 @@ void rfdn_job_run_async(RfdnJob *j, GCancellable *cancellable, GAsyncReadyCallba
     j->cancellable = cancellable ? g_object_ref(cancellable) : g_cancellable_new();
     j->cancel_id = g_cancellable_connect(j->cancellable, G_CALLBACK(on_cancelled), j, NULL);
     finish_data *f = g_new(finish_data, 1);
-    *f = (finish_data){callback, user};
+    *f = (finish_data){g_object_ref(j), callback, user};
     /* (the task's own cancellable is none: a cancelled job still ends
      * through the engine, with RFDN_CANCELLED, and its queue drained) */
-    GTask *task = g_task_new(j, NULL, on_done, f);
-    g_task_set_return_on_cancel(task, FALSE);
-    g_task_run_in_thread(task, run_in_thread);
-    g_object_unref(task);
+    GTask *task = g_task_new(NULL, NULL, on_done, f);
+    g_task_set_task_data(task, j, NULL);
+    g_thread_unref(g_thread_new("rfdn-job", worker, task)); /* the task's reference */
 }
 
 rfdn_status rfdn_job_finish(RfdnJob *j, GAsyncResult *result, GError **error)
