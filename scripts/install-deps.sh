@@ -10,7 +10,8 @@ PKGS="meson ninja-build pkg-config gcc libc6-dev
       gimp libgimp2.0-dev xvfb xauth mmdebstrap
       libgtk-3-dev desktop-file-utils appstream gettext dbus libglib2.0-bin
       librsvg2-common fonts-wqy-microhei locales
-      python3 python3-torch python3-numpy python3-pil universal-ctags"
+      python3 python3-torch python3-numpy python3-pil universal-ctags
+      clang libclang-rt-14-dev"
 missing=
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.."
 meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite threads
 [ -d build-tsan ] || meson setup build-tsan -Db_sanitize=thread -Db_lundef=false
 meson test -C build-tsan --print-errorlogs --suite threads
+# The engine's tests once more with clang's UBSan (it reports undefined
+# behaviour gcc's misses), and each fuzz target's one-minute smoke run
+# (scripts/fuzz.sh; issue 26).
+[ -d build-clang-ubsan ] || CC=clang meson setup build-clang-ubsan -Db_sanitize=undefined \
+    -Db_lundef=false -Dgui=disabled -Dgimp2=disabled -Dgimp3=disabled > /dev/null
+meson test -C build-clang-ubsan --print-errorlogs --num-processes 2 --suite engine
+scripts/fuzz.sh 60
 # The GIMP 3 plug-in, in a Debian 13 root (Debian 12 has no GIMP 3): needs
 # root for mmdebstrap and chroot; the root is made once and reused.
 # Exit status 77 from it: the root could not be made here (no mirror, no
