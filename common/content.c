@@ -238,3 +238,8 @@ rfdn_content rfdn_content_guess(int jpeg_quality, const rfdn_image *pixels, char
     *why = g_strdup_printf("%sno JPEG block edges (blockiness %.2f): clean model", jq, b);
     return RFDN_CONTENT_CLEAN;
 }
+
+char *rfdn_content_explain(const char *why, const char *note)
+{
+    return g_strdup_printf("%s%s%s", why ? why : "", note ? "; " : "", note ? note : "");
+}

@@ -70,6 +70,10 @@ double rfdn_blockiness(const rfdn_image *im);
  * (NULL: not looked at, then clean unless the JPEG rule applies).  Returns
  * RFDN_CONTENT_CLEAN or RFDN_CONTENT_PHOTO and sets *why (g_free) to a
  * sentence such as "JPEG quality about 70: photo model". */
+/* A choice's reason with the model store's note when it has one ("why;
+ * note"; g_free), as every front end shows it. */
+char *rfdn_content_explain(const char *why, const char *note);
+
 rfdn_content rfdn_content_guess(int jpeg_quality, const rfdn_image *pixels, char **why);
 
 G_END_DECLS

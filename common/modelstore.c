@@ -46,6 +46,11 @@ void rfdn_model_store_free(rfdn_model_store *s)
     g_free(s);
 }
 
+/* every field of rfdn_settings is compared below: a new one must be too */
+_Static_assert(sizeof(rfdn_settings) == 2 * sizeof(int) + sizeof(size_t) + sizeof(unsigned) +
+                                           sizeof(rfdn_alpha_mode) + 2 * sizeof(void *),
+               "rfdn_settings has a new field: compare it in rfdn_model_store_set_settings");
+
 void rfdn_model_store_set_settings(rfdn_model_store *s, const rfdn_settings *settings)
 {
     const rfdn_settings *o = &s->settings;

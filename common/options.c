@@ -88,6 +88,11 @@ gboolean rfdn_option_parse_int(rfdn_option_id id, const char *text, int *value, 
     return TRUE;
 }
 
+const char *rfdn_model_label(const char *name)
+{
+    return name && !strcmp(name, models[1]) ? "RFDN" : "E-RFDN";
+}
+
 int rfdn_option_choice(rfdn_option_id id, const char *name, GError **error)
 {
     const char *const *c = table[id].choices;

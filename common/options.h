@@ -49,6 +49,10 @@ gboolean rfdn_option_check_value(const rfdn_option *o, long value, GError **erro
  * the same message for text that is no number. */
 gboolean rfdn_option_parse_int(rfdn_option_id id, const char *text, int *value, GError **error);
 
+/* How the dialogs name a network: "E-RFDN" for "e-rfdn", "RFDN" for
+ * "rfdn" (the paper's names). */
+const char *rfdn_model_label(const char *name);
+
 /* The index of a choice by name, or -1 with the table's message. */
 int rfdn_option_choice(rfdn_option_id id, const char *name, GError **error);
 

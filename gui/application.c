@@ -129,8 +129,9 @@ static void act_about(GSimpleAction *a, GVariant *p, gpointer d)
 
 static void act_quit(GSimpleAction *a, GVariant *p, gpointer d)
 {
-    rfdn_window_stop(WIN(d));
-    gtk_widget_destroy(GTK_WIDGET(WIN(d)));
+    /* (a quit during another quit's stop: that one destroys the window) */
+    if (WIN(d) && rfdn_window_stop(WIN(d)) && WIN(d))
+        gtk_widget_destroy(GTK_WIDGET(WIN(d)));
 }
 
 static const GActionEntry entries[] = {

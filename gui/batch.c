@@ -182,9 +182,13 @@ void rfdn_batch_cancel(RfdnBatch *b)
 
 void rfdn_batch_stop(RfdnBatch *b)
 {
-    rfdn_batch_cancel(b);
-    while (b->job)
+    /* (as rfdn_document_stop: held, and cancelled on every turn) */
+    g_object_ref(b);
+    while (b->job) {
+        rfdn_batch_cancel(b);
         g_main_context_iteration(NULL, TRUE);
+    }
+    g_object_unref(b);
 }
 
 void rfdn_batch_count(RfdnBatch *b, int *done, int *failed, gboolean *cancelled)

@@ -252,8 +252,13 @@ void rfdn_document_cancel(RfdnDocument *d)
 
 void rfdn_document_stop(RfdnDocument *d)
 {
-    rfdn_document_cancel(d);
-    /* prompt: the engine checks between layers */
-    while (d->job)
+    /* prompt: the engine checks between layers.  The loop runs the main
+     * loop: the document is held, and a run started meanwhile is
+     * cancelled too. */
+    g_object_ref(d);
+    while (d->job) {
+        rfdn_document_cancel(d);
         g_main_context_iteration(NULL, TRUE);
+    }
+    g_object_unref(d);
 }

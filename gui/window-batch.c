@@ -61,7 +61,9 @@ static void on_batch_finished(RfdnBatch *b, gpointer data)
 
 void rfdn_window_open_batch(RfdnWindow *w, char **paths, int n)
 {
-    rfdn_window_stop(w);
+    if (!rfdn_window_stop(w))
+        return; /* (asked for while a stop waits) */
+    window_second_drop(w);
     /* common/batchplan.c: folders' images in name order, subfolders
      * mirrored under the output folder, as the CLI's -r does */
     GPtrArray *files = rfdn_plan_new();
@@ -98,9 +100,19 @@ void rfdn_window_open_batch(RfdnWindow *w, char **paths, int n)
 
 void rfdn_window_start_batch(RfdnWindow *w)
 {
-    if (!w->batch || !rfdn_batch_get_size(w->batch) || window_busy(w))
+    if (!w->batch || !rfdn_batch_get_size(w->batch) || window_busy(w) || w->stopping)
         return;
     window_show_message(w, NULL);
+    /* the model first: without it the rows stay as they were */
+    GError *err = NULL;
+    window_apply_settings(w);
+    if (!rfdn_model_store_get(w->store, w->model, w->scale, RFDN_CONTENT_CLEAN, NULL, NULL,
+                              &err)) {
+        window_show_message(w, err->message);
+        g_error_free(err);
+        window_set_state(w, "error");
+        return;
+    }
     char *dir = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(w->batch_folder));
     if (!dir)
         dir = rfdn_output_folder(w->settings);
@@ -110,8 +122,6 @@ void rfdn_window_start_batch(RfdnWindow *w)
     rfdn_batch_plan(w->batch, dir, suffix);
     g_free(suffix);
     g_free(dir);
-    window_apply_settings(w);
-    GError *err = NULL;
     w->batch_t0 = g_get_monotonic_time();
     gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(w->progress), 0);
     window_set_state(w, "running");

@@ -13,6 +13,7 @@
 #include "batchplan.h"
 #include "compare.h"
 #include "display.h"
+#include "options.h"
 #include "preferences.h"
 
 #define FIRST_PASS_PIXELS 100000 /* input pixels upscaled first (~0.5 s at x4, 2 threads) */
@@ -37,7 +38,7 @@ static rfdn_context *window_document_context(RfdnWindow *w, char **why, GError *
     rfdn_context *ctx = rfdn_model_store_get(w->store, w->model, w->scale, v, NULL, &note, error);
     /* (a photo model not installed: the clean one made it) */
     w->variant = v == RFDN_CONTENT_PHOTO && !note ? RFDN_CONTENT_PHOTO : RFDN_CONTENT_CLEAN;
-    *why = g_strdup_printf("%s%s%s", reason, note ? "; " : "", note ? note : "");
+    *why = rfdn_content_explain(reason, note);
     g_free(reason);
     g_free(note);
     return ctx;
@@ -50,8 +51,10 @@ static void on_doc_damaged(RfdnDocument *d, int x, int y, int w_, int h, gpointe
 {
     RfdnWindow *w = data;
     rfdn_compare_damage(RFDN_COMPARE(w->compare), 0, 0, 0, 0);
-    if (rfdn_document_get_first_pass_ms(d) > 0)
+    if (rfdn_document_get_first_pass_ms(d) > 0 && !w->first_shown) {
+        w->first_shown = TRUE;
         window_refresh_state(w); /* (the first region's time, for tests) */
+    }
 }
 
 static void on_doc_progress(RfdnDocument *d, double f, gpointer data)
@@ -96,8 +99,7 @@ static void on_doc_finished(RfdnDocument *d, gpointer data)
 
 char *window_result_label(RfdnWindow *w, RfdnDocument *d, rfdn_content variant)
 {
-    return g_strdup_printf(_("%s x%d %s \302\267 %.1f s"), !strcmp(w->model, "rfdn") ? "RFDN" : "E-RFDN",
-                           w->scale, variant == RFDN_CONTENT_PHOTO ? _("photo") : _("clean"),
+    return g_strdup_printf(_("%s x%d %s \302\267 %.1f s"), rfdn_model_label(w->model), w->scale, variant == RFDN_CONTENT_PHOTO ? _("photo") : _("clean"),
                            rfdn_document_get_seconds(d));
 }
 
@@ -123,8 +125,11 @@ static GdkRectangle first_region(RfdnWindow *w)
 
 void window_start_upscale(RfdnWindow *w)
 {
-    if (!w->doc || window_busy(w))
+    if (!w->doc || window_busy(w) || w->stopping)
         return;
+    /* a compared result of an earlier run is stale */
+    window_second_drop(w);
+    w->first_shown = FALSE;
     window_show_message(w, NULL);
     GError *err = NULL;
     char *why = NULL;
@@ -145,6 +150,7 @@ void window_start_upscale(RfdnWindow *w)
         g_error_free(err);
         g_free(why);
         window_set_state(w, "error");
+        window_update_actions(w);
         return;
     }
     g_free(why);
@@ -161,7 +167,8 @@ void window_start_upscale(RfdnWindow *w)
 /* The shown image is upscaled again (model, scale or content changed). */
 void window_restart_upscale(RfdnWindow *w)
 {
-    rfdn_window_stop(w);
+    if (!rfdn_window_stop(w))
+        return; /* (within a stop: its caller goes on) */
     window_second_drop(w);
     if (w->doc && !strcmp(window_page(w), "compare"))
         window_start_upscale(w);
@@ -170,7 +177,11 @@ void window_restart_upscale(RfdnWindow *w)
 
 static void set_document(RfdnWindow *w, RfdnDocument *doc)
 {
-    rfdn_window_stop(w);
+    if (!rfdn_window_stop(w)) {
+        /* opened while a stop waits (it would free what it stops) */
+        g_object_unref(doc);
+        return;
+    }
     window_second_drop(w);
     if (w->doc)
         g_signal_handlers_disconnect_by_data(w->doc, w);

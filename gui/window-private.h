@@ -26,6 +26,8 @@ struct _RfdnWindow {
     char *model; /* "e-rfdn" / "rfdn" */
     int scale;
     gboolean populating; /* combos being filled: no reaction */
+    gboolean stopping;     /* rfdn_window_stop() waits: no new work meanwhile */
+    gboolean first_shown;  /* the first region's time written to the state file */
     RfdnDocument *doc;
     rfdn_content variant;  /* the variant that made doc's result (after a fallback) */
     gboolean comparing;    /* a second result of the other variant beside it */

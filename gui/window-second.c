@@ -48,7 +48,10 @@ static void on_second_finished(RfdnDocument *d, gpointer data)
 
 void window_second_start(RfdnWindow *w)
 {
-    if (!w->doc || rfdn_document_get_state(w->doc) != RFDN_DOCUMENT_DONE || w->second)
+    /* (busy: a batch's worker uses the store; the comparison comes after
+     * the next upscale) */
+    if (!w->doc || rfdn_document_get_state(w->doc) != RFDN_DOCUMENT_DONE || w->second ||
+        window_busy(w) || w->stopping)
         return;
     const rfdn_content v =
         w->variant == RFDN_CONTENT_PHOTO ? RFDN_CONTENT_CLEAN : RFDN_CONTENT_PHOTO;

@@ -249,7 +249,6 @@ static void window_fill_models(RfdnWindow *w)
     GtkComboBoxText *c = GTK_COMBO_BOX_TEXT(w->model_combo);
     gtk_combo_box_text_remove_all(c);
     const char *const *names = rfdn_option_get(RFDN_OPT_MODEL)->choices;
-    const char *labels[] = {"E-RFDN", "RFDN"};
     gboolean have_current = FALSE;
     const char *first = NULL;
     for (int n = 0; names[n]; n++) {
@@ -257,7 +256,7 @@ static void window_fill_models(RfdnWindow *w)
         for (int s = 2; s <= 4; s++)
             any |= rfdn_model_available(names[n], s);
         if (any) {
-            gtk_combo_box_text_append(c, names[n], labels[n]);
+            gtk_combo_box_text_append(c, names[n], rfdn_model_label(names[n]));
             have_current |= !strcmp(w->model, names[n]);
             first = first ? first : names[n];
         }
@@ -320,14 +319,23 @@ void rfdn_window_cancel(RfdnWindow *w)
     window_set_status(w, _("Cancelling…"));
 }
 
-void rfdn_window_stop(RfdnWindow *w)
+gboolean rfdn_window_stop(RfdnWindow *w)
 {
+    /* the stops run the main loop: an action arriving meanwhile must not
+     * stop again or replace what is being stopped (window_stopping()) */
+    if (w->stopping)
+        return FALSE;
+    w->stopping = TRUE;
+    g_object_ref(w);
     if (w->doc)
         rfdn_document_stop(w->doc);
     if (w->second)
         rfdn_document_stop(w->second);
     if (w->batch)
         rfdn_batch_stop(w->batch);
+    w->stopping = FALSE;
+    g_object_unref(w);
+    return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -337,7 +345,7 @@ static void on_model_changed(RfdnWindow *w, GtkComboBox *c)
 {
     if (w->populating || !gtk_combo_box_get_active_id(c))
         return;
-    rfdn_window_stop(w);
+    /* (the document's run has its own sizes: restarted after the change) */
     g_free(w->model);
     w->model = g_strdup(gtk_combo_box_get_active_id(c));
     window_fill_scales(w);
@@ -348,8 +356,6 @@ static void on_scale_changed(RfdnWindow *w, GtkComboBox *c)
 {
     if (w->populating || !gtk_combo_box_get_active_id(c))
         return;
-    /* the running job was sized for the old scale: stopped first */
-    rfdn_window_stop(w);
     w->scale = atoi(gtk_combo_box_get_active_id(c));
     window_restart_upscale(w);
 }

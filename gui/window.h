@@ -29,8 +29,9 @@ void rfdn_window_choose_files(RfdnWindow *w);
 void rfdn_window_upscale(RfdnWindow *w);
 void rfdn_window_start_batch(RfdnWindow *w);
 void rfdn_window_cancel(RfdnWindow *w);
-/* Stops what runs and waits for it (before a change or quitting). */
-void rfdn_window_stop(RfdnWindow *w);
+/* Stops what runs and waits for it (before a change or quitting); FALSE
+ * when a stop is already under way (called from within it). */
+gboolean rfdn_window_stop(RfdnWindow *w);
 void rfdn_window_save_as(RfdnWindow *w);
 gboolean rfdn_window_save_to(RfdnWindow *w, const char *path);
 void rfdn_window_paste(RfdnWindow *w);

@@ -41,7 +41,7 @@ rfdn_context *rfdn_plug_context(const rfdn_plug_host *h, rfdn_model_store *store
     rfdn_model_store_set_settings(store, &s);
     rfdn_context *ctx = rfdn_model_store_get(store, rfdn_plug_model_name(p->model), p->scale, v,
                                              NULL, &note, error);
-    *why_out = g_strdup_printf("%s%s%s", why, note ? "; " : "", note ? note : "");
+    *why_out = rfdn_content_explain(why, note);
     g_free(why);
     g_free(note);
     return ctx;

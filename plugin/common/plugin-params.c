@@ -93,7 +93,7 @@ const char *rfdn_plug_model_name(gint32 model)
 
 const char *rfdn_plug_model_label(gint32 model)
 {
-    return model == RFDN_PLUG_RFDN ? "RFDN" : "E-RFDN";
+    return rfdn_model_label(rfdn_plug_model_name(model));
 }
 
 char *rfdn_plug_param_gimp2_blurb(const rfdn_plug_param *d)

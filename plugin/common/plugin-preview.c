@@ -16,6 +16,7 @@ struct rfdn_plug_preview {
     rfdn_model_store *store;
     GtkWidget *images, *before, *after, *status, *size_label, *note, *bar;
     GtkWidget *dialog; /* while a screenshot is due */
+    guint shot;        /* its timeout */
     gboolean busy, dirty, cancel, closed;
 };
 
@@ -78,6 +79,8 @@ void rfdn_plug_preview_free(rfdn_plug_preview *pv)
 {
     if (!pv)
         return;
+    if (pv->shot)
+        g_source_remove(pv->shot);
     g_object_unref(pv->images);
     g_object_unref(pv->status);
     g_free(pv);
@@ -173,6 +176,8 @@ static void compute(rfdn_plug_preview *pv)
 
 void rfdn_plug_preview_changed(rfdn_plug_preview *pv, const rfdn_plug_param *d)
 {
+    if (pv->closed)
+        return; /* the run has the context */
     update_size(pv);
     if (d && !d->preview)
         return;
@@ -208,6 +213,7 @@ static gboolean take_screenshot(gpointer data)
         gdk_pixbuf_save(pb, rfdn_plug_screenshot_path(), "png", NULL, NULL);
         g_object_unref(pb);
     }
+    pv->shot = 0;
     gtk_dialog_response(GTK_DIALOG(pv->dialog), GTK_RESPONSE_CANCEL);
     return FALSE;
 }
@@ -217,7 +223,7 @@ void rfdn_plug_preview_screenshot_later(rfdn_plug_preview *pv, GtkWidget *dialog
     if (!rfdn_plug_screenshot_path())
         return;
     pv->dialog = dialog;
-    g_timeout_add(500, take_screenshot, pv);
+    pv->shot = g_timeout_add(500, take_screenshot, pv);
 }
 
 static void on_response(GtkWidget *dialog, gint response, gpointer data)
