@@ -316,6 +316,11 @@ void rfdn_compare_set_label(RfdnCompare *c, int pane, const char *label)
     gtk_widget_queue_draw(GTK_WIDGET(c));
 }
 
+const char *rfdn_compare_get_label(RfdnCompare *c, int pane)
+{
+    return pane >= 0 && pane < 3 ? c->labels[pane] : NULL;
+}
+
 void rfdn_compare_damage(RfdnCompare *c, int x, int y, int w, int h)
 {
     gtk_widget_queue_draw(GTK_WIDGET(c));

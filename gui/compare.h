@@ -27,6 +27,7 @@ void rfdn_compare_set_result(RfdnCompare *c, cairo_surface_t *result);
 void rfdn_compare_set_second(RfdnCompare *c, cairo_surface_t *second);
 /* Pane 0 the original, 1 the result, 2 the second (NULL: none). */
 void rfdn_compare_set_label(RfdnCompare *c, int pane, const char *label);
+const char *rfdn_compare_get_label(RfdnCompare *c, int pane); /* NULL: none */
 void rfdn_compare_damage(RfdnCompare *c, int x, int y, int w, int h);
 void rfdn_compare_zoom_fit(RfdnCompare *c);
 void rfdn_compare_zoom_to(RfdnCompare *c, double zoom); /* around the centre */

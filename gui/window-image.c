@@ -86,11 +86,14 @@ static void on_doc_finished(RfdnDocument *d, gpointer data)
         if (w->comparing)
             window_second_start(w);
     } else if (st == RFDN_DOCUMENT_CANCELLED) {
+        /* what the view shows is partly the enlarged original */
+        rfdn_compare_set_label(RFDN_COMPARE(w->compare), 1, _("Unfinished (cancelled)"));
         window_set_status(w, _("Cancelled"));
         gtk_progress_bar_set_text(GTK_PROGRESS_BAR(w->progress), "");
         window_set_state(w, "cancelled");
     } else {
         const char *e = rfdn_document_get_error(d);
+        rfdn_compare_set_label(RFDN_COMPARE(w->compare), 1, _("Unfinished (failed)"));
         window_show_message(w, e ? e : _("The upscale failed"));
         window_set_state(w, "error");
     }

@@ -86,6 +86,20 @@ const char *window_page(RfdnWindow *w)
     return p ? p : "";
 }
 
+/* For the state file: the enabled ones of the window's actions. */
+static char *enabled_actions(RfdnWindow *w)
+{
+    static const char *const names[] = {"upscale", "save-as", "copy", "cancel", "batch-start"};
+    GActionMap *map = G_ACTION_MAP(gtk_window_get_application(GTK_WINDOW(w)));
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; map && i < G_N_ELEMENTS(names); i++) {
+        GAction *a = g_action_map_lookup_action(map, names[i]);
+        if (a && g_action_get_enabled(a))
+            g_string_append_printf(s, "%s%s", s->len ? "," : "", names[i]);
+    }
+    return g_string_free(s, FALSE);
+}
+
 static const char *second_state(RfdnDocument *d)
 {
     GEnumClass *k = g_type_class_ref(RFDN_TYPE_DOCUMENT_STATE);
@@ -101,21 +115,28 @@ void window_set_state(RfdnWindow *w, const char *state)
     if (!f || !*f)
         return;
     const char *why = w->doc ? rfdn_document_get_why(w->doc) : NULL;
+    char *enabled = enabled_actions(w);
+    const char *result_label = rfdn_compare_get_label(RFDN_COMPARE(w->compare), 1);
     char *second_label = w->second && rfdn_document_get_result(w->second)
                              ? window_result_label(w, w->second, w->second_variant)
                              : NULL;
     char *s = g_strdup_printf(
         "state=%s\nimage=%s\nmodel=%s\nscale=%d\nzoom=%.4f\nupscale-label=%s\n"
         "page=%s\nfirst-pass-ms=%.0f\nmessage=%s\ncontent-why=%s\nsecond=%s\n"
-        "second-why=%s\nsecond-label=%s\n",
+        "second-why=%s\nsecond-label=%s\nenabled=%s\nupscale-suggested=%d\n"
+        "result-label=%s\n",
         state, w->doc ? rfdn_document_get_name(w->doc) : "", w->model, w->scale,
         rfdn_compare_get_zoom(RFDN_COMPARE(w->compare)),
         gtk_button_get_label(GTK_BUTTON(w->upscale_button)), window_page(w),
         w->doc ? rfdn_document_get_first_pass_ms(w->doc) : 0.0, w->message ? w->message : "",
         why ? why : "", !w->second ? "none" : second_state(w->second),
         w->second && rfdn_document_get_why(w->second) ? rfdn_document_get_why(w->second) : "",
-        second_label ? second_label : "");
+        second_label ? second_label : "", enabled,
+        gtk_style_context_has_class(gtk_widget_get_style_context(w->upscale_button),
+                                    "suggested-action"),
+        result_label ? result_label : "");
     g_free(second_label);
+    g_free(enabled);
     char *tmp = g_strconcat(f, ".tmp", NULL);
     if (g_file_set_contents(tmp, s, -1, NULL))
         g_rename(tmp, f);
@@ -184,14 +205,17 @@ static gboolean window_any_model(void)
 
 void window_update_actions(RfdnWindow *w)
 {
+    /* the image's actions on its page only (the batch page has Start) */
+    const gboolean image_page = !strcmp(window_page(w), "compare");
+    const gboolean result = window_result_done(w) && image_page;
     const struct {
         const char *name;
         gboolean on;
     } s[] = {
-        {"upscale", w->doc && !window_busy(w) && window_any_model()},
-        {"save-as", window_result_done(w)},
-        {"save-to", window_result_done(w)},
-        {"copy", window_result_done(w)},
+        {"upscale", image_page && w->doc && !window_busy(w) && window_any_model()},
+        {"save-as", result},
+        {"save-to", result},
+        {"copy", result},
         {"cancel", window_busy(w)},
         {"batch-start", w->batch && rfdn_batch_get_size(w->batch) && !window_busy(w)},
     };
@@ -199,7 +223,17 @@ void window_update_actions(RfdnWindow *w)
     for (size_t i = 0; i < G_N_ELEMENTS(s); i++)
         g_simple_action_set_enabled(G_SIMPLE_ACTION(g_action_map_lookup_action(map, s[i].name)),
                                     s[i].on);
+    /* Upscale is the suggested action until the shown result is made (then
+     * it would only make the same again) */
+    GtkStyleContext *sc = gtk_widget_get_style_context(w->upscale_button);
+    if (result)
+        gtk_style_context_remove_class(sc, "suggested-action");
+    else
+        gtk_style_context_add_class(sc, "suggested-action");
+    if (w->state)
+        window_refresh_state(w); /* (the state file shows them) */
 }
+
 
 /* The progress bar: percent and, once it can tell, the time left. */
 void window_show_progress(RfdnWindow *w, double f, double seconds)
@@ -419,8 +453,12 @@ void rfdn_window_set_smooth(RfdnWindow *w, gboolean on)
 void rfdn_window_screenshot(RfdnWindow *w, const char *path)
 {
     GtkWidget *t = w->prefs && gtk_widget_get_visible(w->prefs) ? w->prefs : GTK_WIDGET(w);
-    while (gtk_events_pending())
-        gtk_main_iteration_do(FALSE);
+    /* a few frames' time, so the window shows its last change (a
+     * sensitivity or style change is drawn at the next frame) */
+    const gint64 until = g_get_monotonic_time() + 100000;
+    while (g_get_monotonic_time() < until)
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(5000);
     GdkWindow *gw = gtk_widget_get_window(t);
     GdkPixbuf *pb = gw ? gdk_pixbuf_get_from_window(gw, 0, 0, gdk_window_get_width(gw),
                                                     gdk_window_get_height(gw))

@@ -61,6 +61,10 @@ act set-model "'$M'"; act set-scale $S
 act open-file "'$IMG'"
 check "open + choose $M x$S: upscaled" wait_for state done 120
 check "... model and scale as chosen" [ "$(field model)/$(field scale)" = "$M/$S" ]
+# (issue 28) with the result made, Upscale is no longer the suggested
+# action; saving and copying are offered
+check "... Upscale no longer suggested once the result is made" [ "$(field upscale-suggested)" = 0 ]
+check "... Save As and Copy enabled ($(field enabled))" sh -c "echo '$(field enabled)' | grep -q 'save-as,copy'"
 act screenshot "'$SHOTS/app-compare-fit.png'"
 act zoom-100
 check "key 1 / zoom-100: 100 %" wait_for zoom 1.0000 10
@@ -92,6 +96,7 @@ cp "$DATA/sample.png" "$T/batch/a.png"; cp "$DATA/sample-rgba.png" "$T/batch/b.p
 head -c 100 "$DATA/sample.png" > "$T/batch/corrupt.png"
 act open-file "'$T/batch'"
 check "a folder opens the batch queue" wait_for page batch 30
+check "... the image's Upscale, Save As and Copy off on the batch page ($(field enabled))" sh -c "! echo '$(field enabled)' | grep -Eq 'upscale|save-as|copy'"
 act screenshot "'$SHOTS/app-batch.png'"
 act batch-start
 check "the batch runs to the end, reporting the corrupt file" wait_for state error 120
@@ -198,6 +203,7 @@ n=100; while [ "$(field first-pass-ms)" = 0 ] && [ $n -gt 0 ]; do sleep 0.1; n=$
 echo "     big image: the first region was drawn $(field first-pass-ms) ms after the start"
 act cancel
 check "Cancel: stopped within 3 s" wait_for state cancelled 3
+check "... the result pane marked unfinished" [ "$(field result-label)" = "Unfinished (cancelled)" ]
 act zoom-100
 check "... the window responds" wait_for zoom 1.0000 5
 act save-to "'$T/cancelled.png'" 2>/dev/null
