@@ -16,16 +16,8 @@
 
 #include "content.h"
 
-static int fails;
-/* `c` is evaluated once (it may allocate) */
-#define CHECK(c, ...)                                                                      \
-    do {                                                                                   \
-        const int ok_ = (c);                                                               \
-        printf("%s ", ok_ ? "ok  " : "FAIL");                                              \
-        printf(__VA_ARGS__);                                                               \
-        printf("\n");                                                                      \
-        fails += !ok_;                                                                     \
-    } while (0)
+#include "okcheck.h"
+
 
 static char *write_file(const char *dir, const char *name, const unsigned char *b, size_t n)
 {

@@ -19,15 +19,8 @@
 
 #include "job.h"
 
-static int fails;
-#define CHECK(c, ...)                                                                      \
-    do {                                                                                   \
-        const int ok_ = (c);                                                               \
-        printf("%s ", ok_ ? "ok  " : "FAIL");                                              \
-        printf(__VA_ARGS__);                                                               \
-        printf("\n");                                                                      \
-        fails += !ok_;                                                                     \
-    } while (0)
+#include "okcheck.h"
+
 
 typedef struct {
     GMainLoop *loop;

@@ -12,15 +12,8 @@
 
 #include "modelstore.h"
 
-static int fails;
-#define CHECK(c, ...)                                                                      \
-    do {                                                                                   \
-        const int ok_ = (c);                                                               \
-        printf("%s ", ok_ ? "ok  " : "FAIL");                                              \
-        printf(__VA_ARGS__);                                                               \
-        printf("\n");                                                                      \
-        fails += !ok_;                                                                     \
-    } while (0)
+#include "okcheck.h"
+
 
 static void count_tile(void *user, int x, int y, int w, int h)
 {
