@@ -15,9 +15,7 @@
 #include <unistd.h>
 
 #include "content.h"
-
 #include "okcheck.h"
-
 
 static char *write_file(const char *dir, const char *name, const unsigned char *b, size_t n)
 {

@@ -18,9 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "job.h"
-
 #include "okcheck.h"
-
 
 typedef struct {
     GMainLoop *loop;

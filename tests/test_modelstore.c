@@ -11,9 +11,7 @@
 #include <string.h>
 
 #include "modelstore.h"
-
 #include "okcheck.h"
-
 
 static void count_tile(void *user, int x, int y, int w, int h)
 {
