@@ -205,6 +205,13 @@ static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **er
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "is a folder");
         return NULL;
     }
+    /* a FIFO or device has no size and opening it could wait for ever */
+    if (!S_ISREG(st.st_mode)) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ,
+                    "not a regular file (a FIFO, device or socket); images are read from "
+                    "files");
+        return NULL;
+    }
     if (st.st_size == 0) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "the file is empty");
         return NULL;
