@@ -13,6 +13,7 @@ struct rfdn_io_meta {
     int orientation;   /* 0: absent */
     double xres, yres; /* pixels per millimetre, 0: absent */
     char *res_unit;    /* "in" or "cm" or NULL */
+    char *note;        /* what was changed on reading (rfdn_io_note), or NULL */
 };
 
 /* libvips' last error as one short line, and clears it: the system's

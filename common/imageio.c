@@ -32,6 +32,7 @@ static void meta_unref(rfdn_io_meta *m)
     g_clear_pointer(&m->xmp, g_bytes_unref);
     g_clear_pointer(&m->iptc, g_bytes_unref);
     g_free(m->res_unit);
+    g_free(m->note);
     g_free(m);
 }
 
@@ -170,6 +171,37 @@ static GBytes *get_blob(VipsImage *im, const char *name)
     return NULL;
 }
 
+/* A resolution (pixels per millimetre, > 0) brought into the range every
+ * writer takes; *changed set when it was not in it. */
+static double clamp_resolution(double res, gboolean *changed)
+{
+    const double lo = RFDN_IO_MIN_DPI / 25.4, hi = RFDN_IO_MAX_DPI / 25.4;
+    if (res <= 0)
+        return 0;
+    *changed |= res < lo || res > hi;
+    return res < lo ? lo : res > hi ? hi : res;
+}
+
+/* The file's resolution, clamped (a PNG may say 4294967295 pixels per
+ * metre, which libvips' writers refuse), with a note when it was. */
+static void read_resolution(rfdn_io_meta *m, VipsImage *im)
+{
+    const double x = vips_image_get_xres(im), y = vips_image_get_yres(im);
+    gboolean changed = FALSE;
+    m->xres = clamp_resolution(x, &changed);
+    m->yres = clamp_resolution(y, &changed);
+    if (!changed)
+        return;
+    char was[2][G_ASCII_DTOSTR_BUF_SIZE], now[2][G_ASCII_DTOSTR_BUF_SIZE];
+    const double v[4] = {x, y, m->xres, m->yres};
+    for (int i = 0; i < 4; i++) /* whole dpi, or 3 digits below 1 */
+        g_ascii_formatd(i < 2 ? was[i] : now[i - 2], G_ASCII_DTOSTR_BUF_SIZE,
+                        v[i] * 25.4 >= 1 ? "%.0f" : "%.3g", v[i] * 25.4);
+    m->note = g_strdup_printf("the resolution (%s x %s dpi) is out of range (%g to %g dpi): "
+                              "written as %s x %s dpi",
+                              was[0], was[1], RFDN_IO_MIN_DPI, RFDN_IO_MAX_DPI, now[0], now[1]);
+}
+
 static rfdn_io_meta *meta_from(VipsImage *im, gboolean keep_icc)
 {
     rfdn_io_meta *m = g_new0(rfdn_io_meta, 1);
@@ -187,8 +219,7 @@ static rfdn_io_meta *meta_from(VipsImage *im, gboolean keep_icc)
     if (vips_image_get_typeof(im, VIPS_META_RESOLUTION_UNIT) &&
         !vips_image_get_string(im, VIPS_META_RESOLUTION_UNIT, &unit))
         m->res_unit = g_strdup(unit);
-    m->xres = vips_image_get_xres(im);
-    m->yres = vips_image_get_yres(im);
+    read_resolution(m, im);
     vips_error_clear();
     return m;
 }
@@ -416,4 +447,9 @@ int rfdn_io_orientation(const rfdn_io_image *im)
 double rfdn_io_dpi(const rfdn_io_image *im)
 {
     return im->meta ? im->meta->xres * 25.4 : 0;
+}
+
+const char *rfdn_io_note(const rfdn_io_image *im)
+{
+    return im->meta ? im->meta->note : NULL;
 }

@@ -1,17 +1,21 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Image files the CLI must handle cleanly (issue 26): a FIFO as the input
-is refused at once as not a regular file (not "empty", never waiting).
+is refused at once as not a regular file (not "empty", never waiting); a
+resolution out of range (PNG pHYs of 4294967295 pixels per metre) is
+clamped to 1-100000 dpi, with a warning that -q silences.
 Every run has a timeout, so a hang fails rather than blocks.
 
   test_image_files.py RFDN_UPSCALE MODEL DATA_DIR
 """
 import os
+import struct
 import subprocess
 import sys
 import tempfile
 
 from checks import Checks  # tests/checks.py, beside this script
+import pngtool  # tests/pngtool.py: PNG files made and read independently
 
 TIMEOUT = 60
 
@@ -37,11 +41,44 @@ def special_inputs(check, cli, model, tmp):
     os.unlink(fifo)
 
 
+def png_with_phys(path, ppm):
+    rows = [bytes((x * 7 + y * 3) % 256 for x in range(3 * 16)) for y in range(12)]
+    phys = pngtool.chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1))
+    with open(path, "wb") as f:
+        f.write(pngtool.png(16, 12, 8, 2, rows, phys))
+
+
+def dpi_of(path):
+    """The PNG's pHYs in dots per inch (rounded), None without one."""
+    b, p = open(path, "rb").read(), 8
+    while p + 8 <= len(b):
+        n, kind = struct.unpack(">I", b[p:p + 4])[0], b[p + 4:p + 8]
+        if kind == b"pHYs":
+            x, _, unit = struct.unpack(">IIB", b[p + 8:p + 17])
+            return round(x * 0.0254) if unit == 1 else None
+        p += 12 + n
+    return None
+
+
+def resolutions(check, cli, model, tmp):
+    for ppm, want in ((0xFFFFFFFF, 100000), (1, 1)):
+        src, out = os.path.join(tmp, "res-%d.png" % ppm), os.path.join(tmp, "res-out.png")
+        png_with_phys(src, ppm)
+        rc, err = run([cli, "-q", "-y", "-m", model, src, "-o", out])
+        check(rc == 0 and err == "" and dpi_of(out) == want,
+              "pHYs %d px/m, -q: exit 0, nothing on stderr, written as %d dpi (exit %s, "
+              "dpi %s) %s" % (ppm, want, rc, dpi_of(out) if rc == 0 else "-", err))
+        rc, err = run([cli, "-y", "-m", model, src, "-o", out])
+        check(rc == 0 and "out of range" in err and "%d x %d dpi" % (want, want) in err,
+              "... without -q: one warning saying so: %s" % err)
+
+
 def main():
     cli, model, data = sys.argv[1:4]
     check = Checks()
     with tempfile.TemporaryDirectory() as tmp:
         special_inputs(check, cli, model, tmp)
+        resolutions(check, cli, model, tmp)
     return check.status()
 
 
