@@ -224,6 +224,20 @@ static rfdn_io_meta *meta_from(VipsImage *im, gboolean keep_icc)
     return m;
 }
 
+/* Why a file of several frames or pages is refused, in buf. */
+static const char *fmt_pages(VipsImage *im, char *buf, size_t n)
+{
+    const int pages = vips_image_get_n_pages(im);
+    const char *loader = NULL;
+    vips_image_get_string(im, "vips-loader", &loader);
+    vips_error_clear();
+    const gboolean anim = loader && strstr(loader, "webp");
+    snprintf(buf, n, "%s %d %s (only single images are upscaled; save one %s first)",
+             anim ? "an animation of" : "a file of", pages, anim ? "frames" : "pages",
+             anim ? "frame" : "page");
+    return buf;
+}
+
 /* Opens the header; every check that needs no pixels. */
 static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **error)
 {
@@ -271,6 +285,7 @@ static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **er
     const VipsBandFormat bf = vips_image_get_format(im);
     const VipsInterpretation in = vips_image_get_interpretation(im);
     const char *why = NULL;
+    char pages[128];
     if (vips_image_get_coding(im) != VIPS_CODING_NONE)
         why = "coded pixels";
     else if (bf != VIPS_FORMAT_UCHAR && bf != VIPS_FORMAT_USHORT)
@@ -282,6 +297,8 @@ static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **er
     else if (in == VIPS_INTERPRETATION_LAB || in == VIPS_INTERPRETATION_LABS ||
              in == VIPS_INTERPRETATION_LABQ)
         why = "Lab colour";
+    else if (vips_image_get_n_pages(im) > 1) /* libvips would read the first alone */
+        why = fmt_pages(im, pages, sizeof pages);
     if (why) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED, "unsupported image: %s",
                     why);

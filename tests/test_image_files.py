@@ -3,7 +3,9 @@
 """Image files the CLI must handle cleanly (issue 26): a FIFO as the input
 is refused at once as not a regular file (not "empty", never waiting); a
 resolution out of range (PNG pHYs of 4294967295 pixels per metre) is
-clamped to 1-100000 dpi, with a warning that -q silences.
+clamped to 1-100000 dpi, with a warning that -q silences; a 2-page TIFF
+and an animated WebP are refused (libvips would read their first frame
+alone), their single-frame twins upscaled.
 Every run has a timeout, so a hang fails rather than blocks.
 
   test_image_files.py RFDN_UPSCALE MODEL DATA_DIR
@@ -73,12 +75,30 @@ def resolutions(check, cli, model, tmp):
               "... without -q: one warning saying so: %s" % err)
 
 
+def several_frames(check, cli, model, tmp):
+    from PIL import Image
+    a, b = Image.new("RGB", (16, 12), (200, 10, 10)), Image.new("RGB", (16, 12), (10, 200, 10))
+    for name, kw, word in (("two.tif", {}, "2 pages"),
+                           ("anim.webp", {"duration": 100, "loop": 0, "lossless": True},
+                            "animation of 2 frames")):
+        path, out = os.path.join(tmp, name), os.path.join(tmp, "frames-out.png")
+        a.save(path, save_all=True, append_images=[b], **kw)
+        rc, err = run([cli, "-m", model, path, "-o", out])
+        check(rc == 1 and word in err and not os.path.exists(out),
+              "%s: refused, saying so (exit %s) %s" % (name, rc, err))
+        a.save(path)
+        rc, err = run([cli, "-q", "-y", "-m", model, path, "-o", out])
+        check(rc == 0 and os.path.exists(out), "... one frame: upscaled %s" % err)
+        os.unlink(out)
+
+
 def main():
     cli, model, data = sys.argv[1:4]
     check = Checks()
     with tempfile.TemporaryDirectory() as tmp:
         special_inputs(check, cli, model, tmp)
         resolutions(check, cli, model, tmp)
+        several_frames(check, cli, model, tmp)
     return check.status()
 
 
