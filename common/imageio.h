@@ -114,7 +114,9 @@ typedef struct {
 
 /*
  * Writes an image.  A regular file is written to a temporary file in the
- * same folder, flushed to disk and renamed into place, so a failure leaves
+ * same folder (unnamed, O_TMPFILE, where the file system allows: a process
+ * killed meanwhile leaves nothing), flushed to disk and linked or renamed
+ * into place, so a failure leaves
  * nothing behind and an existing file is replaced whole or not at all
  * (without `overwrite` an existing file is never replaced, atomically).
  * A character device or FIFO (or "-" for stdout) is written in place.

@@ -173,16 +173,24 @@ static mode_t new_file_mode(gboolean exists, const struct stat *st)
     return 0666 & ~mask;
 }
 
-/* The encoded image into fd, which gets `mode`, is synced and closed;
- * non-zero with *msg on failure. */
-static int write_temp(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd,
-                      mode_t mode, char **msg)
+/* The encoded image into fd, which gets `mode` and is synced; non-zero
+ * with *msg on failure. */
+static int fill_file(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd,
+                     mode_t mode, char **msg)
 {
     int r = encode(im, f, quality, fd, msg);
     if (!r && (fchmod(fd, mode) != 0 || fsync(fd) != 0)) {
         r = -1;
         *msg = g_strdup(g_strerror(errno));
     }
+    return r;
+}
+
+/* fill_file, then fd closed. */
+static int write_temp(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd,
+                      mode_t mode, char **msg)
+{
+    int r = fill_file(im, f, quality, fd, mode, msg);
     if (close(fd) != 0 && !r) {
         r = -1;
         *msg = g_strdup(g_strerror(errno));
@@ -215,17 +223,85 @@ static int move_into_place(const char *tmp, const char *path, gboolean overwrite
     return r;
 }
 
+/* A name for the finished unnamed file fd (O_TMPFILE): path itself when
+ * there is no file to replace (linkat fails if one appeared meanwhile),
+ * else, with `overwrite`, a temporary name renamed over it, which exists
+ * only after the data are complete and for as long as a rename takes.
+ * Non-zero with the error set on failure. */
+static int link_unnamed(int fd, const char *dir, const char *base, const char *path,
+                        gboolean overwrite, GError **error)
+{
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    const int direct = linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+    if (!direct)
+        return 0;
+    if (!overwrite || errno != EEXIST) {
+        const int e = errno;
+        g_set_error(error, RFDN_IO_ERROR, e == EEXIST ? RFDN_IO_ERROR_EXISTS : RFDN_IO_ERROR_WRITE,
+                    "%s", e == EEXIST ? "exists (use --overwrite to replace it)" : g_strerror(e));
+        return direct;
+    }
+    int r = -1;
+    for (int i = 0; r && i < 100; i++) {
+        char *tmp = g_strdup_printf("%s/.%s.%08x", dir, base, g_random_int());
+        r = linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW);
+        if (!r && move_into_place(tmp, path, TRUE, error) != 0) {
+            g_unlink(tmp);
+            g_free(tmp);
+            return -1;
+        }
+        g_free(tmp);
+        if (r && errno != EEXIST)
+            break;
+    }
+    if (r)
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "%s", g_strerror(errno));
+    return r;
+}
+
+/* The output written to an unnamed file in its folder (O_TMPFILE) and
+ * given its name once complete: a process killed while writing leaves
+ * nothing behind.  FALSE with *tried FALSE where the file system (or a
+ * missing /proc) does not allow it. */
+static gboolean save_unnamed(const rfdn_io_image *im, rfdn_io_format f,
+                             const rfdn_io_save_options *o, const char *dir, const char *base,
+                             const char *path, mode_t mode, gboolean *tried, GError **error)
+{
+    *tried = FALSE;
+    if (access("/proc/self/fd", X_OK) != 0)
+        return FALSE;
+    const int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return FALSE;
+    *tried = TRUE;
+    char *msg = NULL;
+    int r = fill_file(im, f, o->quality, fd, mode, &msg);
+    if (!r)
+        r = link_unnamed(fd, dir, base, path, o->overwrite, error);
+    else
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
+    g_free(msg);
+    close(fd);
+    return r == 0;
+}
+
 /* A regular file (new or replaced) through a temporary file beside it, so
- * that a failed write leaves the old file or nothing. */
+ * that a failed write leaves the old file or nothing: an unnamed one where
+ * the file system has them, else a hidden named one. */
 static gboolean save_via_temp(const rfdn_io_image *im, rfdn_io_format f,
                               const rfdn_io_save_options *o, const char *path, gboolean exists,
                               const struct stat *st, GError **error)
 {
     char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+    gboolean tried;
+    gboolean ok = save_unnamed(im, f, o, dir, base, path, new_file_mode(exists, st), &tried,
+                               error);
     char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-    gboolean ok = FALSE;
-    int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0) {
+    int fd = tried ? -1 : g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
+    if (tried) {
+        /* done, or failed with the error set */
+    } else if (fd < 0) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot create the output: %s",
                     g_strerror(errno));
     } else {

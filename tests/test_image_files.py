@@ -5,16 +5,19 @@ is refused at once as not a regular file (not "empty", never waiting); a
 resolution out of range (PNG pHYs of 4294967295 pixels per metre) is
 clamped to 1-100000 dpi, with a warning that -q silences; a 2-page TIFF
 and an animated WebP are refused (libvips would read their first frame
-alone), their single-frame twins upscaled.
+alone), their single-frame twins upscaled; a run killed (SIGKILL) while
+it writes its output leaves nothing in the output folder.
 Every run has a timeout, so a hang fails rather than blocks.
 
   test_image_files.py RFDN_UPSCALE MODEL DATA_DIR
 """
 import os
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 from checks import Checks  # tests/checks.py, beside this script
 import pngtool  # tests/pngtool.py: PNG files made and read independently
@@ -92,6 +95,51 @@ def several_frames(check, cli, model, tmp):
         os.unlink(out)
 
 
+def open_in(pid, folder):
+    """Whether process pid has a file of `folder` open (the output being written)."""
+    try:
+        fds = os.listdir("/proc/%d/fd" % pid)
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink("/proc/%d/fd/%s" % (pid, fd)).startswith(folder + "/"):
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def killed_while_saving(check, cli, model, tmp):
+    from PIL import Image
+    src, outdir = os.path.join(tmp, "noise.png"), os.path.join(tmp, "killed")
+    os.mkdir(outdir)
+    # noise compresses slowly: the PNG writer runs long enough to be caught
+    Image.frombytes("RGB", (400, 400), os.urandom(400 * 400 * 3)).save(src)
+    for overwrite in ([], ["-y"]):
+        if overwrite:
+            open(os.path.join(outdir, "out.png"), "wb").write(b"old")
+        before = sorted(os.listdir(outdir))
+        p = subprocess.Popen([cli, "-q", "-m", model] + overwrite +
+                             [src, "-o", os.path.join(outdir, "out.png")])
+        deadline, caught = time.monotonic() + TIMEOUT, False
+        while p.poll() is None and time.monotonic() < deadline:
+            if open_in(p.pid, outdir):
+                os.kill(p.pid, signal.SIGKILL)
+                caught = True
+                break
+            time.sleep(0.001)
+        p.kill()
+        p.wait()
+        left = sorted(os.listdir(outdir))
+        if overwrite:
+            left.append(open(os.path.join(outdir, "out.png"), "rb").read().decode("latin-1"))
+            before.append("old")
+        check(caught and left == before,
+              "killed while writing its output%s: the folder as before %s (caught: %s)"
+              % (" over an old one" if overwrite else "", left, caught))
+
+
 def main():
     cli, model, data = sys.argv[1:4]
     check = Checks()
@@ -99,6 +147,7 @@ def main():
         special_inputs(check, cli, model, tmp)
         resolutions(check, cli, model, tmp)
         several_frames(check, cli, model, tmp)
+        killed_while_saving(check, cli, model, tmp)
     return check.status()
 
 
