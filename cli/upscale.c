@@ -69,6 +69,8 @@ static int upscale_file(const cli_run *run, const cli_job *j, cli_progress *pr)
     rfdn_io_image *in = load_input(j, mc->scale);
     if (!in)
         return 1;
+    if (rfdn_io_note(in) && !run->options->quiet)
+        fprintf(stderr, PROG ": %s: %s\n", j->input, rfdn_io_note(in));
     GError *err = NULL;
     const int w = in->width, h = in->height;
     int ow, oh, ret = 1;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Image files on libvips: see imageio.h. */
+/* Image files on libvips: see imageio.h.  Reading here, writing in
+ * imagesave.c. */
 #include "imageio.h"
+#include "imageio-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,14 +15,6 @@
 #include <vips/vips.h>
 
 G_DEFINE_QUARK(rfdn-io-error-quark, rfdn_io_error)
-
-struct rfdn_io_meta {
-    gint refs;
-    GBytes *icc, *exif, *xmp, *iptc;
-    int orientation;   /* 0: absent */
-    double xres, yres; /* pixels per millimetre, 0: absent */
-    char *res_unit;    /* "in" or "cm" or NULL */
-};
 
 static rfdn_io_meta *meta_ref(rfdn_io_meta *m)
 {
@@ -38,13 +32,11 @@ static void meta_unref(rfdn_io_meta *m)
     g_clear_pointer(&m->xmp, g_bytes_unref);
     g_clear_pointer(&m->iptc, g_bytes_unref);
     g_free(m->res_unit);
+    g_free(m->note);
     g_free(m);
 }
 
-/* libvips' last error as one short line, and clears it: the system's
- * message where there is one ("No space left on device"), else libvips'
- * first line, else `fallback`. */
-static char *vips_message_or(const char *fallback)
+char *rfdn_io_vips_message_or(const char *fallback)
 {
     const char *buf = vips_error_buffer();
     const char *unix_err = strstr(buf, "unix error: ");
@@ -61,7 +53,7 @@ static char *vips_message_or(const char *fallback)
 
 static char *vips_message(void)
 {
-    return vips_message_or("unknown error");
+    return rfdn_io_vips_message_or("unknown error");
 }
 
 /* libvips' warnings (a truncated file's "not enough data" ...) would go to
@@ -179,6 +171,37 @@ static GBytes *get_blob(VipsImage *im, const char *name)
     return NULL;
 }
 
+/* A resolution (pixels per millimetre, > 0) brought into the range every
+ * writer takes; *changed set when it was not in it. */
+static double clamp_resolution(double res, gboolean *changed)
+{
+    const double lo = RFDN_IO_MIN_DPI / 25.4, hi = RFDN_IO_MAX_DPI / 25.4;
+    if (res <= 0)
+        return 0;
+    *changed |= res < lo || res > hi;
+    return res < lo ? lo : res > hi ? hi : res;
+}
+
+/* The file's resolution, clamped (a PNG may say 4294967295 pixels per
+ * metre, which libvips' writers refuse), with a note when it was. */
+static void read_resolution(rfdn_io_meta *m, VipsImage *im)
+{
+    const double x = vips_image_get_xres(im), y = vips_image_get_yres(im);
+    gboolean changed = FALSE;
+    m->xres = clamp_resolution(x, &changed);
+    m->yres = clamp_resolution(y, &changed);
+    if (!changed)
+        return;
+    char was[2][G_ASCII_DTOSTR_BUF_SIZE], now[2][G_ASCII_DTOSTR_BUF_SIZE];
+    const double v[4] = {x, y, m->xres, m->yres};
+    for (int i = 0; i < 4; i++) /* whole dpi, or 3 digits below 1 */
+        g_ascii_formatd(i < 2 ? was[i] : now[i - 2], G_ASCII_DTOSTR_BUF_SIZE,
+                        v[i] * 25.4 >= 1 ? "%.0f" : "%.3g", v[i] * 25.4);
+    m->note = g_strdup_printf("the resolution (%s x %s dpi) is out of range (%g to %g dpi): "
+                              "written as %s x %s dpi",
+                              was[0], was[1], RFDN_IO_MIN_DPI, RFDN_IO_MAX_DPI, now[0], now[1]);
+}
+
 static rfdn_io_meta *meta_from(VipsImage *im, gboolean keep_icc)
 {
     rfdn_io_meta *m = g_new0(rfdn_io_meta, 1);
@@ -196,10 +219,23 @@ static rfdn_io_meta *meta_from(VipsImage *im, gboolean keep_icc)
     if (vips_image_get_typeof(im, VIPS_META_RESOLUTION_UNIT) &&
         !vips_image_get_string(im, VIPS_META_RESOLUTION_UNIT, &unit))
         m->res_unit = g_strdup(unit);
-    m->xres = vips_image_get_xres(im);
-    m->yres = vips_image_get_yres(im);
+    read_resolution(m, im);
     vips_error_clear();
     return m;
+}
+
+/* Why a file of several frames or pages is refused, in buf. */
+static const char *fmt_pages(VipsImage *im, char *buf, size_t n)
+{
+    const int pages = vips_image_get_n_pages(im);
+    const char *loader = NULL;
+    vips_image_get_string(im, "vips-loader", &loader);
+    vips_error_clear();
+    const gboolean anim = loader && strstr(loader, "webp");
+    snprintf(buf, n, "%s %d %s (only single images are upscaled; save one %s first)",
+             anim ? "an animation of" : "a file of", pages, anim ? "frames" : "pages",
+             anim ? "frame" : "page");
+    return buf;
 }
 
 /* Opens the header; every check that needs no pixels. */
@@ -212,6 +248,13 @@ static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **er
     }
     if (S_ISDIR(st.st_mode)) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "is a folder");
+        return NULL;
+    }
+    /* a FIFO or device has no size and opening it could wait for ever */
+    if (!S_ISREG(st.st_mode)) {
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ,
+                    "not a regular file (a FIFO, device or socket); images are read from "
+                    "files");
         return NULL;
     }
     if (st.st_size == 0) {
@@ -233,7 +276,7 @@ static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **er
     VipsImage *im = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
                                              VIPS_FAIL_ON_ERROR, NULL);
     if (!im) {
-        char *m = vips_message_or("corrupt header");
+        char *m = rfdn_io_vips_message_or("corrupt header");
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "cannot read the image (%s)", m);
         g_free(m);
         return NULL;
@@ -242,6 +285,7 @@ static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **er
     const VipsBandFormat bf = vips_image_get_format(im);
     const VipsInterpretation in = vips_image_get_interpretation(im);
     const char *why = NULL;
+    char pages[128];
     if (vips_image_get_coding(im) != VIPS_CODING_NONE)
         why = "coded pixels";
     else if (bf != VIPS_FORMAT_UCHAR && bf != VIPS_FORMAT_USHORT)
@@ -253,6 +297,8 @@ static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **er
     else if (in == VIPS_INTERPRETATION_LAB || in == VIPS_INTERPRETATION_LABS ||
              in == VIPS_INTERPRETATION_LABQ)
         why = "Lab colour";
+    else if (vips_image_get_n_pages(im) > 1) /* libvips would read the first alone */
+        why = fmt_pages(im, pages, sizeof pages);
     if (why) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED, "unsupported image: %s",
                     why);
@@ -319,7 +365,7 @@ rfdn_io_image *rfdn_io_load(const char *path, uint64_t max_pixels, GError **erro
     size_t size = 0;
     void *px = vips_image_write_to_memory(im, &size);
     if (!px) {
-        char *m = vips_message_or("truncated or corrupt data");
+        char *m = rfdn_io_vips_message_or("truncated or corrupt data");
         const gboolean oom = strstr(m, "out of memory") != NULL;
         g_set_error(error, RFDN_IO_ERROR, oom ? RFDN_IO_ERROR_NOMEM : RFDN_IO_ERROR_READ,
                     "%s (%s)", oom ? "out of memory" : "cannot read the image", m);
@@ -420,269 +466,7 @@ double rfdn_io_dpi(const rfdn_io_image *im)
     return im->meta ? im->meta->xres * 25.4 : 0;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Writing */
-
-/* The pixels the saver gets: 16-bit rounded to 8 for formats without 16
- * bits, alpha flattened onto white for JPEG.  Returns `im`'s own buffer
- * when nothing changes, else a new one (*owned set). */
-static void *saveable_pixels(const rfdn_io_image *im, rfdn_io_format f, int *bands, int *bits,
-                             gboolean *owned)
+const char *rfdn_io_note(const rfdn_io_image *im)
 {
-    const int c = im->channels;
-    const gboolean to8 = im->bits == 16 && !rfdn_io_format_has_16bit(f);
-    const gboolean flatten = f == RFDN_IO_JPEG && (c == 2 || c == 4);
-    *bands = flatten ? c - 1 : c;
-    *bits = to8 ? 8 : im->bits;
-    *owned = FALSE;
-    if (!to8 && !flatten)
-        return im->pixels;
-    const size_t n = (size_t)im->width * im->height;
-    const int oc = *bands, ob = *bits / 8;
-    uint8_t *out = g_try_malloc(n * oc * ob);
-    if (!out)
-        return NULL;
-    *owned = TRUE;
-    const uint32_t max = im->bits == 16 ? 65535 : 255;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t v[4];
-        for (int k = 0; k < c; k++)
-            v[k] = im->bits == 16 ? ((const uint16_t *)im->pixels)[i * c + k]
-                                  : ((const uint8_t *)im->pixels)[i * c + k];
-        if (flatten) {
-            const uint32_t a = v[c - 1];
-            for (int k = 0; k < oc; k++)
-                v[k] = (v[k] * a + max * (max - a) + max / 2) / max;
-        }
-        for (int k = 0; k < oc; k++) {
-            uint32_t x = v[k];
-            if (im->bits == 16 && *bits == 8)
-                x = (x * 255 + 32767) / 65535;
-            if (ob == 2)
-                ((uint16_t *)out)[i * oc + k] = (uint16_t)x;
-            else
-                out[i * oc + k] = (uint8_t)x;
-        }
-    }
-    return out;
-}
-
-static int encode(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd,
-                  char **message)
-{
-    int bands, bits;
-    gboolean owned;
-    void *px = saveable_pixels(im, f, &bands, &bits, &owned);
-    if (!px) {
-        *message = g_strdup("out of memory");
-        return -1;
-    }
-    const size_t size = (size_t)im->width * im->height * bands * (bits / 8);
-    VipsImage *mem =
-        vips_image_new_from_memory(px, size, im->width, im->height, bands,
-                                   bits == 16 ? VIPS_FORMAT_USHORT : VIPS_FORMAT_UCHAR);
-    VipsImage *img = NULL;
-    VipsTarget *target = NULL;
-    int r = -1;
-    if (!mem)
-        goto out;
-    const VipsInterpretation interp =
-        bands >= 3 ? (bits == 16 ? VIPS_INTERPRETATION_RGB16 : VIPS_INTERPRETATION_sRGB)
-                   : (bits == 16 ? VIPS_INTERPRETATION_GREY16 : VIPS_INTERPRETATION_B_W);
-    const rfdn_io_meta *m = im->meta;
-    const double xres = m && m->xres > 0 ? m->xres : 72 / 25.4;
-    const double yres = m && m->yres > 0 ? m->yres : xres;
-    if (vips_copy(mem, &img, "interpretation", interp, "xres", xres, "yres", yres, NULL))
-        goto out;
-    if (m) {
-        GBytes *blobs[] = {m->icc, m->exif, m->xmp, m->iptc};
-        const char *names[] = {VIPS_META_ICC_NAME, VIPS_META_EXIF_NAME, VIPS_META_XMP_NAME,
-                               VIPS_META_IPTC_NAME};
-        for (int i = 0; i < 4; i++)
-            if (blobs[i]) {
-                size_t len;
-                const void *d = g_bytes_get_data(blobs[i], &len);
-                vips_image_set_blob_copy(img, names[i], d, len);
-            }
-        if (m->orientation)
-            vips_image_set_int(img, VIPS_META_ORIENTATION, m->orientation);
-        if (m->res_unit)
-            vips_image_set_string(img, VIPS_META_RESOLUTION_UNIT, m->res_unit);
-    }
-    target = vips_target_new_to_descriptor(fd);
-    if (!target)
-        goto out;
-    switch (f) {
-    case RFDN_IO_PNG:
-        r = vips_pngsave_target(img, target, "compression", 6, "bitdepth", bits, NULL);
-        break;
-    case RFDN_IO_JPEG:
-        r = vips_jpegsave_target(img, target, "Q", quality ? quality : 92, "optimize_coding",
-                                 TRUE, NULL);
-        break;
-    case RFDN_IO_WEBP:
-        r = vips_webpsave_target(img, target, "Q", quality ? quality : 90, NULL);
-        break;
-    case RFDN_IO_TIFF:
-        r = vips_tiffsave_target(img, target, "compression",
-                                 VIPS_FOREIGN_TIFF_COMPRESSION_DEFLATE, "predictor",
-                                 VIPS_FOREIGN_TIFF_PREDICTOR_HORIZONTAL, NULL);
-        break;
-    default:
-        break;
-    }
-out:
-    if (r)
-        *message = vips_message();
-    if (target)
-        g_object_unref(target);
-    if (img)
-        g_object_unref(img);
-    if (mem)
-        g_object_unref(mem);
-    if (owned)
-        g_free(px);
-    return r;
-}
-
-/* Devices, FIFOs and stdout are written in place. */
-static gboolean save_in_place(const rfdn_io_image *im, rfdn_io_format f, int quality,
-                              const char *path, gboolean to_stdout, GError **error)
-{
-    int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-    if (fd < 0) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot open: %s",
-                    g_strerror(errno));
-        return FALSE;
-    }
-    char *msg = NULL;
-    int r = encode(im, f, quality, fd, &msg);
-    if (!to_stdout && close(fd) != 0 && !r) {
-        r = -1;
-        msg = g_strdup(g_strerror(errno));
-    }
-    if (r)
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
-    g_free(msg);
-    return r == 0;
-}
-
-/* Permissions: those of the file replaced, else the usual 0666 & ~umask. */
-static mode_t new_file_mode(gboolean exists, const struct stat *st)
-{
-    if (exists)
-        return st->st_mode & 07777;
-    mode_t mask = umask(0);
-    umask(mask);
-    return 0666 & ~mask;
-}
-
-/* The encoded image into fd, which gets `mode`, is synced and closed;
- * non-zero with *msg on failure. */
-static int write_temp(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd,
-                      mode_t mode, char **msg)
-{
-    int r = encode(im, f, quality, fd, msg);
-    if (!r && (fchmod(fd, mode) != 0 || fsync(fd) != 0)) {
-        r = -1;
-        *msg = g_strdup(g_strerror(errno));
-    }
-    if (close(fd) != 0 && !r) {
-        r = -1;
-        *msg = g_strdup(g_strerror(errno));
-    }
-    return r;
-}
-
-/* The finished temporary file renamed to path; non-zero with the error set
- * on failure. */
-static int move_into_place(const char *tmp, const char *path, gboolean overwrite,
-                           GError **error)
-{
-    int r;
-    if (overwrite) {
-        r = rename(tmp, path);
-    } else {
-        /* never replace a file that appeared meanwhile */
-        r = renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
-        if (r && errno == EINVAL) { /* file system without it */
-            r = link(tmp, path);
-            if (!r)
-                unlink(tmp);
-        }
-    }
-    if (r) {
-        const int e = errno;
-        g_set_error(error, RFDN_IO_ERROR, e == EEXIST ? RFDN_IO_ERROR_EXISTS : RFDN_IO_ERROR_WRITE,
-                    "%s", e == EEXIST ? "exists (use --overwrite to replace it)" : g_strerror(e));
-    }
-    return r;
-}
-
-/* A regular file (new or replaced) through a temporary file beside it, so
- * that a failed write leaves the old file or nothing. */
-static gboolean save_via_temp(const rfdn_io_image *im, rfdn_io_format f,
-                              const rfdn_io_save_options *o, const char *path, gboolean exists,
-                              const struct stat *st, GError **error)
-{
-    char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
-    char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-    gboolean ok = FALSE;
-    int fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot create the output: %s",
-                    g_strerror(errno));
-    } else {
-        char *msg = NULL;
-        int r = write_temp(im, f, o->quality, fd, new_file_mode(exists, st), &msg);
-        if (!r)
-            r = move_into_place(tmp, path, o->overwrite, error);
-        else
-            g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
-        g_free(msg);
-        if (r)
-            g_unlink(tmp);
-        ok = r == 0;
-    }
-    g_free(tmp);
-    g_free(dir);
-    g_free(base);
-    return ok;
-}
-
-gboolean rfdn_io_save(const rfdn_io_image *im, const char *path,
-                      const rfdn_io_save_options *options, GError **error)
-{
-    rfdn_io_save_options o = {0};
-    if (options)
-        o = *options;
-    const gboolean to_stdout = !strcmp(path, "-");
-    rfdn_io_format f = o.format ? o.format : to_stdout ? RFDN_IO_FORMAT_NONE
-                                                        : rfdn_io_format_from_path(path);
-    if (f == RFDN_IO_FORMAT_NONE) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
-                    "unknown output type (use .png, .jpg, .webp or .tif, or give the format)");
-        return FALSE;
-    }
-    if (o.quality < 0 || o.quality > 100) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
-                    "the quality must be from 1 to 100");
-        return FALSE;
-    }
-    g_return_val_if_fail(im->stride == (size_t)im->width * im->channels * (im->bits / 8), FALSE);
-
-    struct stat st;
-    const gboolean exists = !to_stdout && stat(path, &st) == 0;
-    if (to_stdout || (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
-        return save_in_place(im, f, o.quality, path, to_stdout, error);
-    if (exists && S_ISDIR(st.st_mode)) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "is a folder");
-        return FALSE;
-    }
-    if (exists && !o.overwrite) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_EXISTS,
-                    "exists (use --overwrite to replace it)");
-        return FALSE;
-    }
-    return save_via_temp(im, f, &o, path, exists, &st, error);
+    return im->meta ? im->meta->note : NULL;
 }

@@ -90,6 +90,14 @@ const void *rfdn_io_icc_profile(const rfdn_io_image *im, size_t *length);
 const void *rfdn_io_exif(const rfdn_io_image *im, size_t *length);
 int rfdn_io_orientation(const rfdn_io_image *im); /* 1..8; 1 when absent */
 double rfdn_io_dpi(const rfdn_io_image *im);      /* horizontal; 0 when absent */
+/* A warning about what was changed when the file was read (a resolution
+ * out of range, clamped), for the user; NULL when nothing was. */
+const char *rfdn_io_note(const rfdn_io_image *im);
+
+/* The resolutions kept (dots per inch); one outside is clamped into the
+ * range on reading, with a note. */
+#define RFDN_IO_MIN_DPI 1.0
+#define RFDN_IO_MAX_DPI 100000.0
 
 /* "png", "jpg"/"jpeg", "webp", "tif"/"tiff" (any case); NONE otherwise. */
 rfdn_io_format rfdn_io_format_from_name(const char *name);
@@ -106,7 +114,9 @@ typedef struct {
 
 /*
  * Writes an image.  A regular file is written to a temporary file in the
- * same folder, flushed to disk and renamed into place, so a failure leaves
+ * same folder (unnamed, O_TMPFILE, where the file system allows: a process
+ * killed meanwhile leaves nothing), flushed to disk and linked or renamed
+ * into place, so a failure leaves
  * nothing behind and an existing file is replaced whole or not at all
  * (without `overwrite` an existing file is never replaced, atomically).
  * A character device or FIFO (or "-" for stdout) is written in place.

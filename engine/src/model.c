@@ -6,6 +6,7 @@
  * against the architecture before a single weight is used.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -404,21 +406,55 @@ static void model_destroy(rfdn_model *m)
 static rfdn_status load_safetensors(const uint8_t *buf, size_t size, rfdn_model **out,
                                     char *err, size_t errn);
 
-/* A safetensors file, or a PyTorch checkpoint (zip, or legacy pickle
- * starting with PROTO 2) converted to one in memory (pth.c). */
+/* The safetensors header length at buf (size bytes in the file), checked
+ * against the file's size and the limit. */
+static rfdn_status check_header_length(const uint8_t *buf, uint64_t size, uint64_t *hlen,
+                                       char *err, size_t errn)
+{
+    if (size < 8)
+        return fail(err, errn, "file too short to be a safetensors file");
+    *hlen = 0;
+    for (int i = 7; i >= 0; i--)
+        *hlen = *hlen << 8 | buf[i];
+    if (*hlen < 2 || *hlen > size - 8 || *hlen > MAX_HEADER_BYTES)
+        return fail(err, errn, "invalid header length: not a safetensors file, or truncated");
+    return RFDN_OK;
+}
+
+/* Whether the n first bytes of a file of `size` bytes start a PyTorch
+ * checkpoint (zip, or legacy pickle starting with PROTO 2 and holding
+ * torch's magic number near its start). */
+static bool is_pytorch(const uint8_t *buf, uint64_t n)
+{
+    static const uint8_t torch_magic[10] = {0x6c, 0xfc, 0x9c, 0x46, 0xf9,
+                                            0x20, 0x6a, 0xa8, 0x50, 0x19};
+    /* a safetensors file has its JSON at byte 8 */
+    if (n > 8 && buf[8] == '{')
+        return false;
+    if (n >= 4 && !memcmp(buf, "PK\3\4", 4))
+        return true;
+    bool legacy = false;
+    for (size_t i = 2; n > 1 && buf[0] == 0x80 && i + 10 <= n && i < 32; i++)
+        legacy |= !memcmp(buf + i, torch_magic, 10);
+    return legacy;
+}
+
+/* Whether a file whose first n bytes are buf (of `size` in all) may be a
+ * model: what load_bytes would refuse on these bytes alone, with its
+ * message.  n is min(size, PREFIX_BYTES), enough for is_pytorch. */
+static bool prefix_may_be_model(const uint8_t *buf, size_t n, uint64_t size, char *err,
+                                size_t errn)
+{
+    uint64_t hlen;
+    return is_pytorch(buf, n) || check_header_length(buf, size, &hlen, err, errn) == RFDN_OK;
+}
+
+/* A safetensors file, or a PyTorch checkpoint converted to one in memory
+ * (pth.c). */
 static rfdn_status load_bytes(const uint8_t *buf, size_t size, rfdn_model **out, char *err,
                               size_t errn)
 {
-    /* a safetensors file has its JSON at byte 8; a legacy torch file is a
-     * pickle (PROTO) holding torch's magic number near its start */
-    static const uint8_t torch_magic[10] = {0x6c, 0xfc, 0x9c, 0x46, 0xf9,
-                                            0x20, 0x6a, 0xa8, 0x50, 0x19};
-    const bool safetensors = size > 8 && buf[8] == '{';
-    const bool zip = size >= 4 && !memcmp(buf, "PK\3\4", 4);
-    bool legacy = false;
-    for (size_t i = 2; !safetensors && size > 1 && buf[0] == 0x80 && i + 10 <= size && i < 32; i++)
-        legacy |= !memcmp(buf + i, torch_magic, 10);
-    if (!safetensors && (zip || legacy)) {
+    if (is_pytorch(buf, size)) {
         uint8_t *st_buf;
         size_t st_size;
         rfdn_status st = rfdn_pth_to_safetensors(buf, size, &st_buf, &st_size, err, errn);
@@ -434,13 +470,10 @@ static rfdn_status load_bytes(const uint8_t *buf, size_t size, rfdn_model **out,
 static rfdn_status load_safetensors(const uint8_t *buf, size_t size, rfdn_model **out,
                                     char *err, size_t errn)
 {
-    if (size < 8)
-        return fail(err, errn, "file too short to be a safetensors file");
-    uint64_t hlen = 0;
-    for (int i = 7; i >= 0; i--)
-        hlen = hlen << 8 | buf[i];
-    if (hlen < 2 || hlen > size - 8 || hlen > MAX_HEADER_BYTES)
-        return fail(err, errn, "invalid header length: not a safetensors file, or truncated");
+    uint64_t hlen;
+    rfdn_status st = check_header_length(buf, size, &hlen, err, errn);
+    if (st != RFDN_OK)
+        return st;
 
     json_tokener *tok = json_tokener_new_ex(8);
     if (!tok)
@@ -464,7 +497,7 @@ static rfdn_status load_safetensors(const uint8_t *buf, size_t size, rfdn_model 
         return fail(err, errn, "the JSON header is not an object");
     }
 
-    rfdn_status st = RFDN_ERROR_NO_MEMORY;
+    st = RFDN_ERROR_NO_MEMORY;
     spec_list specs = {0};
     rfdn_model *m = rfdn_calloc(1, sizeof *m);
     if (!m)
@@ -515,6 +548,75 @@ rfdn_status rfdn_model_load_memory(const void *data, size_t size, rfdn_model **o
     return load_bytes(data, size, out, err, errn);
 }
 
+/* The start of a file: enough for the safetensors header length and for a
+ * legacy torch file's magic number (load_bytes). */
+#define PREFIX_BYTES 64
+
+/* Reads n bytes at the file position into buf; an errno value, or 0, or
+ * -1 when the file ended early. */
+static int read_all(int fd, uint8_t *buf, size_t n)
+{
+    while (n) {
+        const ssize_t r = read(fd, buf, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return r < 0 ? errno : -1;
+        buf += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Opens a model file without blocking on a FIFO or a device (their open
+ * would wait for a writer): anything but a regular file is refused before
+ * a byte is read.  *size: the file's size. */
+static int open_regular(const char *path, uint64_t *size, char *err, size_t errn)
+{
+    const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        rfdn_format(err, errn, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        rfdn_format(err, errn, "%s: not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    *size = (uint64_t)sb.st_size;
+    return fd;
+}
+
+/* The file's bytes in *buf, its first bytes checked before the rest is
+ * read: a file that cannot be a model costs PREFIX_BYTES, not its size. */
+static rfdn_status read_model_file(int fd, uint64_t size, uint8_t **buf, char *err,
+                                   size_t errn)
+{
+    uint8_t head[PREFIX_BYTES];
+    const size_t nh = size < PREFIX_BYTES ? (size_t)size : PREFIX_BYTES;
+    int e = read_all(fd, head, nh);
+    if (e == 0 && !prefix_may_be_model(head, nh, size, err, errn))
+        return RFDN_ERROR_BAD_MODEL;
+    if (e == 0 && size > MAX_FILE_BYTES)
+        return fail(err, errn, "file too large for a model (%llu bytes)",
+                    (unsigned long long)size);
+    *buf = e == 0 ? rfdn_malloc(size ? (size_t)size : 1) : NULL;
+    if (e == 0 && !*buf) {
+        rfdn_format(err, errn, "out of memory");
+        return RFDN_ERROR_NO_MEMORY;
+    }
+    if (e == 0) {
+        memcpy(*buf, head, nh);
+        e = read_all(fd, *buf + nh, (size_t)size - nh);
+    }
+    if (e != 0) {
+        rfdn_format(err, errn, "read error (%s)", e > 0 ? strerror(e) : "the file shrank");
+        return RFDN_ERROR_IO;
+    }
+    return RFDN_OK;
+}
+
 rfdn_status rfdn_model_load(const char *path, rfdn_model **out, char *err, size_t errn)
 {
     rfdn_format(err, errn, "%s", "");
@@ -525,41 +627,19 @@ rfdn_status rfdn_model_load(const char *path, rfdn_model **out, char *err, size_
         rfdn_format(err, errn, "no model file given");
         return RFDN_ERROR_INVALID_ARGUMENT;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rfdn_format(err, errn, "%s: %s", path, strerror(errno));
+    uint64_t size;
+    const int fd = open_regular(path, &size, err, errn);
+    if (fd < 0)
         return RFDN_ERROR_IO;
-    }
     uint8_t *buf = NULL;
-    rfdn_status st = RFDN_ERROR_IO;
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        rfdn_format(err, errn, "%s: not a regular file", path);
-        goto out;
-    }
-    const long size = (long)sb.st_size;
-    if ((uint64_t)size > MAX_FILE_BYTES) {
-        st = RFDN_ERROR_BAD_MODEL;
-        rfdn_format(err, errn, "%s: file too large for a model (%ld bytes)", path, size);
-        goto out;
-    }
-    buf = rfdn_malloc(size ? (size_t)size : 1);
-    if (!buf) {
-        st = RFDN_ERROR_NO_MEMORY;
-        rfdn_format(err, errn, "%s: out of memory", path);
-        goto out;
-    }
-    if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        rfdn_format(err, errn, "%s: read error", path);
-        goto out;
-    }
     char msg[256];
-    st = load_bytes(buf, (size_t)size, out, msg, sizeof msg);
+    rfdn_status st = read_model_file(fd, size, &buf, msg, sizeof msg);
+    close(fd);
+    if (st == RFDN_OK)
+        st = load_bytes(buf, (size_t)size, out, msg, sizeof msg);
     if (st != RFDN_OK)
         rfdn_format(err, errn, "%s: %s", path, msg);
-out:
     free(buf);
-    fclose(f);
     return st;
 }
 

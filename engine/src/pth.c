@@ -175,9 +175,11 @@ static json_object *tensor_entry(const pk_val *t, uint64_t at, uint64_t bytes)
     return jt;
 }
 
-/* Every tensor's header entry, in state_dict order; *total: their bytes. */
-static rfdn_status add_tensors(json_object *root, const pk_val *sd, uint64_t *total, char *err,
-                               size_t errn)
+/* Every tensor's header entry, in state_dict order; *total: their bytes,
+ * at most `limit` (what the file's storages hold: keys that name the same
+ * bytes again cannot make the copy larger than the file). */
+static rfdn_status add_tensors(json_object *root, const pk_val *sd, uint64_t limit,
+                               uint64_t *total, char *err, size_t errn)
 {
     *total = 0;
     for (size_t i = 0; i < sd->n; i += 2) {
@@ -189,6 +191,11 @@ static rfdn_status add_tensors(json_object *root, const pk_val *sd, uint64_t *to
                                     "storage",
                          name);
         const uint64_t bytes = (uint64_t)numel * t->storage->dsize;
+        if (bytes > limit - *total)
+            return pfail(err, errn,
+                         "PyTorch file: its tensors take more than the %llu bytes of "
+                         "storage it holds (at \"%s\": keys sharing one storage?)",
+                         (unsigned long long)limit, name);
         json_object *jt = tensor_entry(t, *total, bytes);
         if (!jt)
             return RFDN_ERROR_NO_MEMORY;
@@ -229,9 +236,20 @@ static rfdn_status write_safetensors(json_object *root, const pk_val *sd, uint64
     return RFDN_OK;
 }
 
-/* The state_dict sd as safetensors bytes. */
-static rfdn_status convert(const pk_val *sd, uint8_t **out, size_t *out_size, char *err,
-                           size_t errn)
+/* The bytes of the file's storages, and no more than the file's size
+ * (zip entries could share their data too). */
+static uint64_t storage_bytes(const pk_vm *m, size_t file_size)
+{
+    uint64_t sum = 0;
+    for (const pk_val *s = m->storages; s && sum < file_size; s = s->storage)
+        sum += (uint64_t)s->numel * (uint64_t)s->dsize;
+    return sum < file_size ? sum : file_size;
+}
+
+/* The state_dict sd as safetensors bytes, no more tensor bytes than
+ * `limit`. */
+static rfdn_status convert(const pk_val *sd, uint64_t limit, uint8_t **out, size_t *out_size,
+                           char *err, size_t errn)
 {
     arch ar;
     rfdn_status st = infer_arch(sd, &ar, err, errn);
@@ -242,7 +260,7 @@ static rfdn_status convert(const pk_val *sd, uint8_t **out, size_t *out_size, ch
     if (!root || !add_metadata(root, &ar))
         st = RFDN_ERROR_NO_MEMORY;
     if (st == RFDN_OK)
-        st = add_tensors(root, sd, &total, err, errn);
+        st = add_tensors(root, sd, limit, &total, err, errn);
     if (st == RFDN_OK)
         st = write_safetensors(root, sd, total, out, out_size);
     json_object_put(root);
@@ -281,7 +299,7 @@ rfdn_status rfdn_pth_to_safetensors(const uint8_t *buf, size_t size, uint8_t **o
     m.stack = rfdn_malloc(RFDN_PK_MAX_STACK * sizeof *m.stack);
     const pk_val *sd = m.stack ? load_state_dict(&m, buf, size, &st, err, errn) : NULL;
     if (sd)
-        st = convert(sd, out, out_size, err, errn);
+        st = convert(sd, storage_bytes(&m, size), out, out_size, err, errn);
     if (st == RFDN_ERROR_NO_MEMORY)
         rfdn_format(err, errn, "out of memory while reading the PyTorch file");
     free(m.stack);
