@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The fuzz targets of tests/fuzz (issue 26): built by clang with
 # libFuzzer, ASan and UBSan in build-fuzz, seeded by tests/fuzz/make-seeds.py,
-# each run for SECONDS with its dictionary.  The corpora grow in
+# each run for SECONDS with its dictionary; what fuzzing found once
+# (tests/fuzz/regress/TARGET) is part of every run's corpus.  The corpora grow in
 # build-fuzz/corpus/TARGET (a later run goes on from them); what a run
 # finds (crash-*, leak-*, timeout-*, oom-*) is left in build-fuzz/findings/
 # and makes the script fail.
@@ -29,7 +30,8 @@ for t in "$@"; do
     # -rss_limit_mb: a file that makes us allocate more is a finding
     $B/tests/fuzz/fuzz_$t -max_total_time="$SECS" -timeout=30 -rss_limit_mb=2560 \
         -max_len=$len -dict=tests/fuzz/$t.dict -artifact_prefix=$B/findings/$t- \
-        -print_final_stats=1 $B/corpus/$t $B/seeds/$t > $B/fuzz-$t.log 2>&1 || rc=1
+        -print_final_stats=1 $B/corpus/$t $B/seeds/$t $(ls -d tests/fuzz/regress/$t 2>/dev/null) \
+        > $B/fuzz-$t.log 2>&1 || rc=1
     grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|Done )" \
         $B/fuzz-$t.log || true
     [ $rc -eq 0 ] || { tail -40 $B/fuzz-$t.log; echo "fuzz.sh: $t found something: $B/findings/"; }

@@ -140,6 +140,20 @@ def killed_while_saving(check, cli, model, tmp):
               % (" over an old one" if overwrite else "", left, caught))
 
 
+def own_loader(check, cli, model, tmp):
+    """A broken TIFF goes to the TIFF loader alone: libvips' search through
+    every loader ran OpenSlide's detection on it, which asked for 16 GB
+    (found by fuzzing; the old code called it "not a PNG, JPEG, WebP or
+    TIFF image")."""
+    tif = os.path.join(os.path.dirname(__file__), "fuzz", "regress", "image",
+                       "openslide-16gb.tif")
+    out = os.path.join(tmp, "oom.png")
+    rc, err = run([cli, "-q", "-m", model, tif, "-o", out])
+    check(rc == 1 and "cannot read the image" in err and "TIFF" in err
+          and not os.path.exists(out),
+          "a broken TIFF: the TIFF loader's error (%s)" % err.strip())
+
+
 def main():
     cli, model, data = sys.argv[1:4]
     check = Checks()
@@ -148,6 +162,7 @@ def main():
         resolutions(check, cli, model, tmp)
         several_frames(check, cli, model, tmp)
         killed_while_saving(check, cli, model, tmp)
+        own_loader(check, cli, model, tmp)
     return check.status()
 
 
