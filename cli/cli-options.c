@@ -48,6 +48,9 @@ void cli_usage(FILE *f)
             "  -Q, --quality N         JPEG and WebP quality 1-100 (default 92 / 90)\n"
             "      --suffix TEXT       with -d: append TEXT to each output's name\n"
             "  -y, --overwrite         replace existing outputs (never an input)\n"
+            "      --shard K/N         with -d: only part K of N of the batch (the inputs\n"
+            "                          dealt out in order), so N runs of the same command\n"
+            "                          on other hosts or job slots write every output once\n"
             "Engine:\n"
             "  -a, --alpha MODE        alpha upscaling: network (default) or bicubic\n"
             "  -t, --threads N         worker threads (0 = all cores)\n"
@@ -116,7 +119,27 @@ static bool parse_int(const char *s, long lo, long hi, long *v)
     return *s && !*end && !errno && *v >= lo && *v <= hi;
 }
 
-enum { OPT_CHECK_LR = 256, OPT_OFFICIAL, OPT_SUFFIX, OPT_JPEG, OPT_BICUBIC, OPT_CONTENT };
+/* --shard K/N */
+#define SHARDS_MAX 1000000
+static bool parse_shard(const char *s, int *k, int *n)
+{
+    const char *slash = strchr(s, '/');
+    char ks[16];
+    long kv, nv;
+    if (!slash || slash == s || (size_t)(slash - s) >= sizeof ks)
+        return false;
+    memcpy(ks, s, (size_t)(slash - s));
+    ks[slash - s] = 0;
+    if (!parse_int(ks, 1, SHARDS_MAX, &kv) || !parse_int(slash + 1, 1, SHARDS_MAX, &nv) ||
+        kv > nv)
+        return false;
+    *k = (int)kv;
+    *n = (int)nv;
+    return true;
+}
+
+enum { OPT_CHECK_LR = 256, OPT_OFFICIAL, OPT_SUFFIX, OPT_JPEG, OPT_BICUBIC, OPT_CONTENT,
+       OPT_SHARD };
 static const struct option opts[] = {
     {"model", required_argument, 0, 'n'},
     {"scale", required_argument, 0, 's'},
@@ -133,6 +156,7 @@ static const struct option opts[] = {
     {"tile", required_argument, 0, 'T'},
     {"memory", required_argument, 0, 'M'},
     {"overwrite", no_argument, 0, 'y'},
+    {"shard", required_argument, 0, OPT_SHARD},
     {"quiet", no_argument, 0, 'q'},
     {"check-lr", required_argument, 0, OPT_CHECK_LR},
     {"jpeg", required_argument, 0, OPT_JPEG},
@@ -233,6 +257,13 @@ static int output_option(int c, const char *arg, cli_options *o)
     case 'y':
         o->save.overwrite = true;
         return -1;
+    case OPT_SHARD:
+        if (!parse_shard(arg, &o->shard, &o->shards)) {
+            fprintf(stderr, PROG ": --shard must be K/N with 1 <= K <= N <= %d (as 2/8)\n",
+                    SHARDS_MAX);
+            return 2;
+        }
+        return -1;
     case 'q':
         o->quiet = o->eval.quiet = true;
         return -1;
@@ -325,6 +356,10 @@ int cli_parse(int argc, char **argv, cli_options *o)
                                         : PROG ": give INPUT... and either -o OUTPUT or -d "
                                                "OUTDIR\n");
         fprintf(stderr, "Try '" PROG " --help'.\n");
+        return 2;
+    }
+    if (o->shards && !o->outdir) {
+        fprintf(stderr, PROG ": --shard goes with -d OUTDIR (a batch)\n");
         return 2;
     }
     if (o->output && nin > 1) {

@@ -27,6 +27,7 @@ typedef struct {
     const char *outdir;      /* -d, or NULL */
     const char *suffix;      /* --suffix, or NULL */
     bool recursive, quiet, verbose;
+    int shard, shards;       /* --shard K/N, or 0, 0 */
     rfdn_io_save_options save; /* --format, --quality, --overwrite */
     rfdn_settings settings;    /* --alpha, --threads, --tile, --memory */
     rfdn_eval_options eval;    /* eval's --check-lr, --jpeg, --bicubic */

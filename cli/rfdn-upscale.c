@@ -110,7 +110,7 @@ static int cmd_upscale(const cli_options *o, rfdn_chooser *mc)
     /* the jobs before the model is loaded, so usage errors come first */
     int failed = 0;
     GPtrArray *jobs = cli_plan_jobs(o, &failed);
-    int ret = 1;
+    int ret = jobs->len || failed ? 1 : 0; /* 0: a --shard part with no image */
     if (jobs->len && rfdn_choose_first(mc)) {
         catch_signals();
         const cli_run run = {.options = o, .chooser = mc, .interrupted = &g_interrupted,

@@ -156,10 +156,15 @@ GPtrArray *cli_plan_jobs(const cli_options *o, int *failed)
         const rfdn_plan_options po = {.output = o->output, .outdir = o->outdir,
                                       .format = o->save.format, .suffix = o->suffix,
                                       .overwrite = o->save.overwrite,
-                                      .exists_hint = " (use --overwrite to replace it)"};
+                                      .exists_hint = " (use --overwrite to replace it)",
+                                      .shard = o->shard, .shards = o->shards};
         *failed += rfdn_plan_outputs(items, &po);
+        guint mine = 0;
         for (guint k = 0; k < items->len; k++) {
             rfdn_plan_item *it = items->pdata[k];
+            if (it->elsewhere)
+                continue;
+            mine++;
             if (it->problem) {
                 fprintf(stderr, PROG ": %s\n", it->problem);
                 continue;
@@ -170,8 +175,14 @@ GPtrArray *cli_plan_jobs(const cli_options *o, int *failed)
             j->make_dir = o->outdir != NULL;
             g_ptr_array_add(jobs, j);
         }
+        const guint all = items->len;
         g_ptr_array_free(items, TRUE);
-        if (!jobs->len && !*failed) {
+        if (!mine && all && !*failed) {
+            /* more parts than images: this one has nothing to do */
+            if (!o->quiet)
+                fprintf(stderr, PROG ": --shard %d/%d: no image in this part (%u in all)\n",
+                        o->shard, o->shards, all);
+        } else if (!jobs->len && !*failed) {
             fprintf(stderr, PROG ": no images found (PNG, JPEG, WebP or TIFF files)\n");
             (*failed)++;
         }
@@ -190,6 +201,7 @@ int cli_upscale_all(const cli_run *run, GPtrArray *jobs, int failed)
         .count = (int)jobs->len,
         .t0 = cli_now(),
     };
+    const int planned_failed = failed;
     double *mpx = g_new0(double, jobs->len);
     for (guint k = 0; k < jobs->len; k++) {
         cli_job *j = jobs->pdata[k];
@@ -209,8 +221,10 @@ int cli_upscale_all(const cli_run *run, GPtrArray *jobs, int failed)
         pr.done_mpx += mpx[k];
     }
     g_free(mpx);
-    if (jobs->len > 1 && !o->quiet && (failed || interrupted))
-        fprintf(stderr, PROG ": %d of %u images failed%s\n", failed, jobs->len,
+    /* of every input: those refused while planning count too */
+    const unsigned all = jobs->len + (unsigned)planned_failed;
+    if (all > 1 && !o->quiet && (failed || interrupted))
+        fprintf(stderr, PROG ": %d of %u images failed%s\n", failed, all,
                 interrupted ? "; interrupted" : "");
     return interrupted ? 130 : failed ? 1 : 0;
 }

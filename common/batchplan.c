@@ -121,6 +121,7 @@ int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o)
         rfdn_plan_item *it = items->pdata[k];
         char *why = NULL;
         struct stat st;
+        it->elsewhere = o->shards > 0 && (int)(k % (guint)o->shards) != o->shard - 1;
         if (!strcmp(it->output, "-"))
             ; /* standard output */
         else if (is_an_input(items, it->output))
@@ -128,9 +129,14 @@ int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o)
         else if (g_hash_table_contains(outs, it->output))
             why = g_strdup_printf("%s: two inputs would be written to %s; skipped", it->input,
                                   it->output);
-        else if (!o->overwrite && stat(it->output, &st) == 0 && S_ISREG(st.st_mode))
+        else if (!it->elsewhere && !o->overwrite && stat(it->output, &st) == 0 &&
+                 S_ISREG(st.st_mode))
             why = g_strdup_printf("%s: exists%s", it->output,
                                   o->exists_hint ? o->exists_hint : "");
+        if (why && it->elsewhere) {
+            g_free(why); /* that part's run reports it */
+            continue;
+        }
         if (why) {
             it->problem = why;
             bad++;

@@ -4,7 +4,8 @@
  * end (the CLI's -d and -o, the app's batch): files as given, folders as
  * their images in name order, subfolders mirrored in the output folder; two
  * inputs never written to one output, an input never overwritten, an
- * existing output refused before any work unless replacing is asked for.
+ * existing output refused before any work unless replacing is asked for;
+ * a batch split into N parts that need no coordination (--shard K/N).
  */
 #ifndef RFDN_BATCHPLAN_H
 #define RFDN_BATCHPLAN_H
@@ -20,6 +21,7 @@ typedef struct {
     char *rel;    /* the path under the output folder, before the new name */
     char *output; /* after rfdn_plan_outputs() */
     char *problem; /* after rfdn_plan_outputs(): why it must not run, or NULL */
+    gboolean elsewhere; /* after rfdn_plan_outputs(): another shard's item */
 } rfdn_plan_item;
 
 typedef struct {
@@ -29,6 +31,7 @@ typedef struct {
     const char *suffix;    /* appended to each name under outdir, or NULL */
     gboolean overwrite;    /* replace existing outputs (never an input) */
     const char *exists_hint; /* after "exists": how to replace it, or NULL */
+    int shard, shards;     /* this run's part K of N (1 <= K <= N), or 0, 0: all */
 } rfdn_plan_options;
 
 /* Adds the images of `path` to `items` (rfdn_plan_item*, freed with the
@@ -48,6 +51,13 @@ GPtrArray *rfdn_plan_new(void);
  * an output that is an input ("%s: refusing to overwrite an input"), an
  * existing file without `overwrite` ("%s: exists" and the hint).  Returns how many
  * have a problem.
+ * With `shards` N > 0, the items are dealt out in their order (the k-th,
+ * from 0, to part k mod N + 1): an item of another part is marked
+ * `elsewhere`, not checked for an existing output (its own run may have
+ * written it already) and not counted; the collisions are still found over
+ * the whole batch, so every part agrees on which input of two is skipped.
+ * Each part of the same command line over the same files so holds every
+ * item once, with no coordination between the runs.
  */
 int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o);
 

@@ -11,7 +11,7 @@ PKGS="meson ninja-build pkg-config gcc libc6-dev
       libgtk-3-dev desktop-file-utils appstream gettext dbus libglib2.0-bin
       librsvg2-common fonts-wqy-microhei locales
       python3 python3-torch python3-numpy python3-pil universal-ctags
-      clang libclang-rt-14-dev"
+      clang libclang-rt-14-dev parallel"
 missing=
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
