@@ -15,6 +15,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -53,9 +54,13 @@ static int cmd_models(void)
 {
     GPtrArray *dirs = rfdn_model_dirs();
     const char *names[] = {"rfdn", "e-rfdn"};
+    char *src = rfdn_uninstalled_models_dir();
     printf("Model folders, in search order:\n");
     for (guint i = 0; i < dirs->len; i++)
-        printf("  %s\n", (char *)dirs->pdata[i]);
+        printf("  %s%s\n", (char *)dirs->pdata[i],
+               src && !strcmp(src, dirs->pdata[i]) ? "  (the source tree's: run from the build tree)"
+                                                   : "");
+    g_free(src);
     printf("\n");
     for (int n = 0; n < 2; n++)
         for (int s = 2; s <= 4; s++)

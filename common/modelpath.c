@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Where the models are (modelpath.h); a program run from its build tree
+ * takes the source tree's models/ for the installed folder. */
 #include "modelpath.h"
 
 #include <string.h>
@@ -7,6 +9,36 @@
 #define RFDN_MODELS_DIR "/usr/local/share/rfdn-upscaler/models"
 #endif
 
+/* The source tree's models/ when the running program is in a build tree:
+ * the build root (up to three folders above the program) holds the file
+ * RFDN_UNINSTALLED_MARK that meson writes there, naming that folder.  An
+ * installed program has none above it.  No build path is compiled in.
+ * RFDN_UNINSTALLED=0 turns it off (tests of a system without models). */
+char *rfdn_uninstalled_models_dir(void)
+{
+    if (!g_strcmp0(g_getenv("RFDN_UNINSTALLED"), "0"))
+        return NULL;
+    char *exe = g_file_read_link("/proc/self/exe", NULL), *found = NULL;
+    char *dir = exe ? g_path_get_dirname(exe) : NULL;
+    for (int up = 0; dir && !found && up < 4; up++) {
+        char *mark = g_build_filename(dir, RFDN_UNINSTALLED_MARK, NULL);
+        GKeyFile *kf = g_key_file_new();
+        if (g_key_file_load_from_file(kf, mark, G_KEY_FILE_NONE, NULL))
+            found = g_key_file_get_string(kf, "uninstalled", "models", NULL);
+        g_key_file_free(kf);
+        g_free(mark);
+        char *parent = g_path_get_dirname(dir);
+        const gboolean top = !strcmp(parent, dir);
+        g_free(dir);
+        dir = top ? (g_free(parent), NULL) : parent;
+    }
+    g_free(dir);
+    g_free(exe);
+    if (found && !*found)
+        g_clear_pointer(&found, g_free);
+    return found;
+}
+
 GPtrArray *rfdn_model_dirs(void)
 {
     GPtrArray *d = g_ptr_array_new_with_free_func(g_free);
@@ -14,7 +46,8 @@ GPtrArray *rfdn_model_dirs(void)
     if (env && *env)
         g_ptr_array_add(d, g_strdup(env));
     g_ptr_array_add(d, g_build_filename(g_get_user_data_dir(), "rfdn-upscaler", "models", NULL));
-    g_ptr_array_add(d, g_strdup(RFDN_MODELS_DIR));
+    char *src = rfdn_uninstalled_models_dir();
+    g_ptr_array_add(d, src ? src : g_strdup(RFDN_MODELS_DIR));
     return d;
 }
 

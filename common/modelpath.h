@@ -2,7 +2,8 @@
 /*
  * Where the models are, for every front end (CLI, GIMP plug-ins, app):
  * <name>-x<scale>.safetensors (and -photo variants) in $RFDN_MODEL_DIR, the user's data folder
- * (~/.local/share/rfdn-upscaler/models) and the installed data folder; the
+ * (~/.local/share/rfdn-upscaler/models) and the installed data folder (for
+ * a program run from the build tree: the source tree's models/); the
  * authors' E-RFDN x4 file from --official, $RFDN_OFFICIAL_MODEL or
  * "official = PATH" in the [models] group of ~/.config/rfdn-upscaler/config.
  */
@@ -12,6 +13,15 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
+
+/* The file in the build root that says where the source tree's models are
+ * (a key file: [uninstalled] models=DIR), written by meson.build. */
+#define RFDN_UNINSTALLED_MARK "rfdn-uninstalled.ini"
+
+/* That folder when the running program is in a build tree, else NULL
+ * (g_free); NULL too with RFDN_UNINSTALLED=0 in the environment, for tests
+ * of a system without models. */
+char *rfdn_uninstalled_models_dir(void);
 
 /* The folders searched, in order (free with g_ptr_array_unref). */
 GPtrArray *rfdn_model_dirs(void);

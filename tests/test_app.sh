@@ -28,7 +28,7 @@ export HOME=$T/home XDG_CONFIG_HOME=$T/config XDG_DATA_HOME=$T/data XDG_CACHE_HO
 mkdir -p "$HOME/Pictures" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
 export GSETTINGS_SCHEMA_DIR=$SCHEMAS GSETTINGS_BACKEND=keyfile RFDN_LOCALEDIR=$LOCALES
 export RFDN_APP_STATE_FILE=$T/state NO_AT_BRIDGE=1
-export RFDN_MODEL_DIR=$MODELS
+export RFDN_MODEL_DIR=$MODELS RFDN_UNINSTALLED=0 # its folder only, not the source tree's
 [ -f "$OFFICIAL" ] && export RFDN_OFFICIAL_MODEL=$OFFICIAL
 mkdir -p "$SHOTS"
 ID=org.rfdn.Upscaler

@@ -28,6 +28,8 @@ same_pixels() { # CLI output PNG, input PNG: the engine's pixels for the input
     r=$?; rm -f "$T/in.raw" "$T/eng.raw" "$T/cli.raw"; return $r
 }
 U() { "$CLI" -q -m "$MODEL" "$@"; }
+# the model folders are the ones each check names, not the source tree's
+export RFDN_UNINSTALLED=0
 
 mkdir "$T/in"
 cp "$DATA/sample.png" "$DATA/sample-rgba.png" "$T/in/"

@@ -55,7 +55,8 @@ def main():
     shutil.copy(clean_model, os.path.join(clean_only, "e-rfdn-x2.safetensors"))
 
     def run(models, *args):
-        env = dict(os.environ, RFDN_MODEL_DIR=models, XDG_DATA_HOME=os.path.join(tmp, "xdg"))
+        env = dict(os.environ, RFDN_MODEL_DIR=models, XDG_DATA_HOME=os.path.join(tmp, "xdg"),
+                   RFDN_UNINSTALLED="0")
         p = subprocess.run([cli] + list(args), capture_output=True, text=True, env=env)
         return p.returncode, p.stdout + p.stderr
 

@@ -28,6 +28,7 @@ cp "$MODEL" "$T/models/rfdn-x$S.safetensors"
 # for the last-values run, whose defaults are the settings table's: E-RFDN x4
 cp "${RFDN_TEST_DEFAULT_MODEL:?the project's e-rfdn-x4.safetensors}" "$T/models/e-rfdn-x4.safetensors"
 export GIMP2_DIRECTORY="$T/profile" GIMP3_DIRECTORY="$T/profile" RFDN_MODEL_DIR="$T/models"
+export RFDN_UNINSTALLED=0 # its folder only, not the source tree's
 cp "$DATA/sample.png" "$DATA/sample-rgba.png" "$T/in/"
 $TOOL make "$T/in"
 # the photo variant of the test model: other weights (the E-RFDN x3 test
