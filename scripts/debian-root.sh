@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs a command in a Debian root made with mmdebstrap: the machinery under
+# the GIMP 3 root (gimp3-root.sh), the package builds (build-debs.sh) and
+# the installed-system checks (test-debs.sh).  The root is made the first
+# time (minutes) and reused; packages added to the list since are installed
+# into it.  The source tree is bind-mounted at /src, ../shared read-only at
+# /shared, and $RFDN_ROOT_OUT (when set) at /out.
+#   scripts/debian-root.sh [--fresh] SUITE ROOT "PACKAGES" COMMAND...   (as root)
+# --fresh: the command runs in a throwaway copy of the root (an overlay):
+# what it installs or writes there is gone afterwards, so every run starts
+# from the same clean root.
+# Exit status 77: the root cannot be made or entered here (no mirror, no
+# mmdebstrap, no mount namespaces).
+set -eu
+fresh=0
+[ "${1:-}" = --fresh ] && { fresh=1; shift; }
+SUITE=$1 ROOT=$2 PKGS=$3
+shift 3
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=${RFDN_SHARED_DIR:-$SRC/../shared}
+MIRROR=${RFDN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+OUTDIR=${RFDN_ROOT_OUT:-}
+me=debian-root.sh
+[ "$(id -u)" -eq 0 ] || { echo "$me: needs root (mmdebstrap, chroot, mounts)" >&2; exit 77; }
+
+if [ ! -f "$ROOT/.rfdn-root-made" ]; then
+    command -v mmdebstrap >/dev/null || { echo "$me: needs mmdebstrap" >&2; exit 77; }
+    echo "$me: making the Debian $SUITE root in $ROOT (once; a few minutes)"
+    mkdir -p "$(dirname "$ROOT")"
+    rm -rf "$ROOT.tmp"
+    if ! mmdebstrap --variant=apt --include="$(echo $PKGS | tr ' ' ',')" "$SUITE" "$ROOT.tmp" \
+        "$MIRROR"; then
+        rm -rf "$ROOT.tmp"
+        echo "$me: could not make the Debian $SUITE root (no access to $MIRROR?)" >&2
+        exit 77
+    fi
+    touch "$ROOT.tmp/.rfdn-root-made"
+    rm -rf "$ROOT"
+    mv "$ROOT.tmp" "$ROOT"
+fi
+# packages added to the list since the root was made
+missing=$(chroot "$ROOT" sh -c "for p in $(echo $PKGS); do dpkg-query -W -f='\${Status}' \$p 2>/dev/null | grep -q 'install ok installed' || echo \$p; done")
+if [ -n "$missing" ]; then
+    chroot "$ROOT" sh -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(echo $missing)"
+fi
+
+unshare --mount true 2>/dev/null || { echo "$me: cannot make a mount namespace here" >&2; exit 77; }
+work=""
+if [ $fresh -eq 1 ]; then
+    work=$(mktemp -d "${TMPDIR:-/tmp}/rfdn-root.XXXXXX")
+    mkdir "$work/upper" "$work/work" "$work/root"
+fi
+[ -n "$OUTDIR" ] && mkdir -p "$OUTDIR"
+mkdir -p "$ROOT/src" "$ROOT/shared" "$ROOT/out"
+# a private mount namespace: the mounts (and the overlay) vanish with the command
+rc=0
+unshare --mount --propagation private sh -c '
+    set -e
+    ROOT=$1 SRC=$2 SHARED=$3 OUTDIR=$4 WORK=$5; shift 5
+    if [ -n "$WORK" ]; then
+        mount -t overlay overlay -o "lowerdir=$ROOT,upperdir=$WORK/upper,workdir=$WORK/work" "$WORK/root"
+        ROOT=$WORK/root
+    fi
+    mount --bind "$SRC" "$ROOT/src"
+    if [ -d "$SHARED" ]; then mount --bind "$SHARED" "$ROOT/shared"; mount -o remount,bind,ro "$ROOT/shared"; fi
+    [ -n "$OUTDIR" ] && mount --bind "$OUTDIR" "$ROOT/out"
+    mount -t proc proc "$ROOT/proc"
+    mount --rbind /dev "$ROOT/dev"
+    mount -t tmpfs tmpfs "$ROOT/tmp"
+    cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
+    exec chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+        LANG=C.UTF-8 TERM=dumb sh -c "cd /src && $*"
+' sh "$ROOT" "$SRC" "$SHARED" "$OUTDIR" "$work" "$*" || rc=$?
+[ -n "$work" ] && rm -rf "$work"
+exit $rc
