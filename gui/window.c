@@ -124,7 +124,7 @@ void window_set_state(RfdnWindow *w, const char *state)
         "state=%s\nimage=%s\nmodel=%s\nscale=%d\nzoom=%.4f\nupscale-label=%s\n"
         "page=%s\nfirst-pass-ms=%.0f\nmessage=%s\ncontent-why=%s\nsecond=%s\n"
         "second-why=%s\nsecond-label=%s\nenabled=%s\nupscale-suggested=%d\n"
-        "result-label=%s\n",
+        "result-label=%s\ntitle=%s\nicon=%s %d\n",
         state, w->doc ? rfdn_document_get_name(w->doc) : "", w->model, w->scale,
         rfdn_compare_get_zoom(RFDN_COMPARE(w->compare)),
         gtk_button_get_label(GTK_BUTTON(w->upscale_button)), window_page(w),
@@ -134,7 +134,11 @@ void window_set_state(RfdnWindow *w, const char *state)
         second_label ? second_label : "", enabled,
         gtk_style_context_has_class(gtk_widget_get_style_context(w->upscale_button),
                                     "suggested-action"),
-        result_label ? result_label : "");
+        result_label ? result_label : "", gtk_header_bar_get_title(GTK_HEADER_BAR(w->header)),
+        /* the window's icon and whether the icon theme has it (installed) */
+        gtk_window_get_icon_name(GTK_WINDOW(w)),
+        gtk_icon_theme_has_icon(gtk_icon_theme_get_default(),
+                                gtk_window_get_icon_name(GTK_WINDOW(w))));
     g_free(second_label);
     g_free(enabled);
     char *tmp = g_strconcat(f, ".tmp", NULL);

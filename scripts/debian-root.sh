@@ -5,7 +5,9 @@
 # the installed-system checks (test-debs.sh).  The root is made the first
 # time (minutes) and reused; packages added to the list since are installed
 # into it.  The source tree is bind-mounted at /src, ../shared read-only at
-# /shared, and $RFDN_ROOT_OUT (when set) at /out.
+# /shared, $RFDN_ROOT_OUT (when set) at /out, and $RFDN_ROOT_APT_CACHE (when
+# set) at /var/cache/apt/archives, so that fresh runs download each package
+# once.
 #   scripts/debian-root.sh [--fresh] SUITE ROOT "PACKAGES" COMMAND...   (as root)
 # --fresh: the command runs in a throwaway copy of the root (an overlay):
 # what it installs or writes there is gone afterwards, so every run starts
@@ -21,10 +23,11 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${RFDN_SHARED_DIR:-$SRC/../shared}
 MIRROR=${RFDN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 OUTDIR=${RFDN_ROOT_OUT:-}
+APTCACHE=${RFDN_ROOT_APT_CACHE:-}
 me=debian-root.sh
 [ "$(id -u)" -eq 0 ] || { echo "$me: needs root (mmdebstrap, chroot, mounts)" >&2; exit 77; }
 
-if [ ! -f "$ROOT/.rfdn-root-made" ]; then
+if [ ! -f "$ROOT/.made-by-debian-root-sh" ]; then
     command -v mmdebstrap >/dev/null || { echo "$me: needs mmdebstrap" >&2; exit 77; }
     echo "$me: making the Debian $SUITE root in $ROOT (once; a few minutes)"
     mkdir -p "$(dirname "$ROOT")"
@@ -35,7 +38,7 @@ if [ ! -f "$ROOT/.rfdn-root-made" ]; then
         echo "$me: could not make the Debian $SUITE root (no access to $MIRROR?)" >&2
         exit 77
     fi
-    touch "$ROOT.tmp/.rfdn-root-made"
+    touch "$ROOT.tmp/.made-by-debian-root-sh"
     rm -rf "$ROOT"
     mv "$ROOT.tmp" "$ROOT"
 fi
@@ -52,12 +55,13 @@ if [ $fresh -eq 1 ]; then
     mkdir "$work/upper" "$work/work" "$work/root"
 fi
 [ -n "$OUTDIR" ] && mkdir -p "$OUTDIR"
+[ -n "$APTCACHE" ] && mkdir -p "$APTCACHE/partial"
 mkdir -p "$ROOT/src" "$ROOT/shared" "$ROOT/out"
 # a private mount namespace: the mounts (and the overlay) vanish with the command
 rc=0
 unshare --mount --propagation private sh -c '
     set -e
-    ROOT=$1 SRC=$2 SHARED=$3 OUTDIR=$4 WORK=$5; shift 5
+    ROOT=$1 SRC=$2 SHARED=$3 OUTDIR=$4 WORK=$5 APTCACHE=$6; shift 6
     if [ -n "$WORK" ]; then
         mount -t overlay overlay -o "lowerdir=$ROOT,upperdir=$WORK/upper,workdir=$WORK/work" "$WORK/root"
         ROOT=$WORK/root
@@ -65,12 +69,13 @@ unshare --mount --propagation private sh -c '
     mount --bind "$SRC" "$ROOT/src"
     if [ -d "$SHARED" ]; then mount --bind "$SHARED" "$ROOT/shared"; mount -o remount,bind,ro "$ROOT/shared"; fi
     [ -n "$OUTDIR" ] && mount --bind "$OUTDIR" "$ROOT/out"
+    [ -n "$APTCACHE" ] && mount --bind "$APTCACHE" "$ROOT/var/cache/apt/archives"
     mount -t proc proc "$ROOT/proc"
     mount --rbind /dev "$ROOT/dev"
     mount -t tmpfs tmpfs "$ROOT/tmp"
     cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
     exec chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
         LANG=C.UTF-8 TERM=dumb sh -c "cd /src && $*"
-' sh "$ROOT" "$SRC" "$SHARED" "$OUTDIR" "$work" "$*" || rc=$?
+' sh "$ROOT" "$SRC" "$SHARED" "$OUTDIR" "$work" "$APTCACHE" "$*" || rc=$?
 [ -n "$work" ] && rm -rf "$work"
 exit $rc

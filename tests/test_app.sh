@@ -226,6 +226,7 @@ for l in "de_DE:_Vergrößern" "zh_CN:放大(_U)"; do
     export LOCPATH=$T/locale LANG=$loc.UTF-8 LC_ALL=$loc.UTF-8 LANGUAGE=
     start
     check "starts in $loc with translated strings ($want)" [ "$(field upscale-label)" = "$want" ]
+    [ "$loc" = zh_CN ] && check "... and the translated title ($(field title))" [ "$(field title)" = "RFDN 图像放大器" ]
     act screenshot "'$SHOTS/app-empty-$loc.png'"
     stop
     unset LOCPATH LC_ALL LANGUAGE
