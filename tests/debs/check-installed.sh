@@ -62,7 +62,7 @@ fi
 
 # --- the app, from its desktop entry, under Xvfb with a D-Bus session -----
 EXEC=$(sed -n 's/^Exec=//p' /usr/share/applications/org.rfdn.Upscaler.desktop | sed 's/ *%[fFuU]//g')
-check "the desktop entry's command ($EXEC) is installed" command -v "${EXEC%% *}"
+check "the desktop entry's command ($EXEC) is installed" sh -c "command -v '${EXEC%% *}' > /dev/null"
 mkdir -p /out/shots "$T/locale"
 localedef -i zh_CN -f UTF-8 "$T/locale/zh_CN.UTF-8" 2> /dev/null
 cat > "$T/app.sh" <<EOF
