@@ -26,7 +26,7 @@ me=build-debs.sh
 # (the package build runs them); scripts/dist-prune.sh leaves out the
 # training checkpoints and debian/
 version=$(sed -n "s/^project('rfdn-upscaler', 'c',\$//; s/^  version: '\([^']*\)',\$/\1/p" "$SRC/meson.build")
-deb_version=$(dpkg-parsechangelog -l "$SRC/debian/changelog" -S Version)
+deb_version=$(sed -n '1s/^rfdn-upscaler (\([^)]*\)).*/\1/p' "$SRC/debian/changelog")
 [ "${deb_version%-*}" = "$version" ] ||
     { echo "$me: debian/changelog's $deb_version is not of version $version (meson.build)" >&2; exit 1; }
 if [ -n "$(git -C "$SRC" status --porcelain --untracked-files=no -- . ':!models/checkpoints')" ]; then
