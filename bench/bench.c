@@ -2,10 +2,11 @@
 /*
  * rfdn-bench: times whole upscales through the public API.
  *
- *   rfdn-bench [--sizes 128,256] [--threads 1,2] [--reps 7] [--cpu-mask N]
+ *   rfdn-bench [--sizes 128,256,4x4096] [--threads 1,2] [--reps 7] [--cpu-mask N]
  *              [--memory MiB] MODEL...
  *
- * For every model, input size (square, RGB 8-bit) and thread count: one
+ * For every model, input size (N: square; WxH, as a narrow one against its
+ * transpose; RGB 8-bit) and thread count: one
  * warm-up run, then the median of --reps runs, and the effective GFLOP/s
  * (2 x multiply-adds of the network / time).  Configurations are interleaved
  * (all of them once, then all again ...) so that a noisy neighbour hurts
@@ -36,6 +37,25 @@ static double macs_per_pixel(const rfdn_model_info *i)
            nf * 3 * s * s * 9;
 }
 
+/* "128,4x4096": sizes, each N (square) or WxH */
+static int parse_sizes(const char *s, int (*v)[2], int max)
+{
+    int n = 0;
+    while (*s && n < max) {
+        char *end;
+        v[n][0] = (int)strtol(s, &end, 10);
+        v[n][1] = *end == 'x' ? (int)strtol(end + 1, &end, 10) : v[n][0];
+        if (v[n][0] < 1 || v[n][1] < 1)
+            return 0;
+        n++;
+        s = strchr(s, ',');
+        if (!s)
+            break;
+        s++;
+    }
+    return n;
+}
+
 static int parse_list(const char *s, int *v, int max)
 {
     int n = 0;
@@ -59,20 +79,20 @@ typedef struct cfg {
     const char *model_path;
     rfdn_model *model;
     rfdn_context *ctx;
-    int size, threads;
+    int w, h, threads;
     rfdn_image in, out;
     double *t;
 } cfg;
 
 int main(int argc, char **argv)
 {
-    int sizes[8] = {128, 256}, nsizes = 2, threads[8] = {1, 2}, nthreads = 2, reps = 7;
+    int sizes[8][2] = {{128, 128}, {256, 256}}, nsizes = 2, threads[8] = {1, 2}, nthreads = 2, reps = 7;
     unsigned mask = RFDN_CPU_ALL;
     size_t memory_mib = 0; /* 0: the engine's default budget */
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--sizes") && i + 1 < argc)
-            nsizes = parse_list(argv[++i], sizes, 8);
+            nsizes = parse_sizes(argv[++i], sizes, 8);
         else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
             nthreads = parse_list(argv[++i], threads, 8);
         else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
@@ -82,7 +102,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--memory") && i + 1 < argc)
             memory_mib = (size_t)strtoul(argv[++i], NULL, 10);
         else {
-            fprintf(stderr, "usage: rfdn-bench [--sizes A,B] [--threads A,B] [--reps N] "
+            fprintf(stderr, "usage: rfdn-bench [--sizes N,WxH] [--threads A,B] [--reps N] "
                             "[--cpu-mask N] [--memory MiB] MODEL...\n");
             return 2;
         }
@@ -111,17 +131,19 @@ int main(int argc, char **argv)
                     st.memory_budget = memory_mib << 20;
                 c[k].model_path = argv[i + mi];
                 c[k].model = m;
-                c[k].size = sizes[si];
+                c[k].w = sizes[si][0];
+                c[k].h = sizes[si][1];
                 c[k].threads = threads[ti];
                 if (rfdn_context_create(m, &st, &c[k].ctx) != RFDN_OK)
                     return 1;
                 rfdn_model_info info;
                 rfdn_model_get_info(m, &info);
-                const int n = sizes[si], o = n * info.scale;
-                c[k].in = (rfdn_image){n, n, 3, RFDN_SAMPLE_U8, 3 * n, malloc((size_t)3 * n * n)};
-                c[k].out = (rfdn_image){o, o, 3, RFDN_SAMPLE_U8, 3 * o, malloc((size_t)3 * o * o)};
+                const int w = c[k].w, h = c[k].h, ow = w * info.scale, oh = h * info.scale;
+                c[k].in = (rfdn_image){w, h, 3, RFDN_SAMPLE_U8, 3 * w, malloc((size_t)3 * w * h)};
+                c[k].out = (rfdn_image){ow, oh, 3, RFDN_SAMPLE_U8, 3 * ow,
+                                        malloc((size_t)3 * ow * oh)};
                 unsigned r = 1;
-                for (size_t p = 0; p < (size_t)3 * n * n; p++)
+                for (size_t p = 0; p < (size_t)3 * w * h; p++)
                     ((unsigned char *)c[k].in.data)[p] = (unsigned char)((r = r * 1103515245 + 12345) >> 24);
                 c[k].t = calloc((size_t)reps, sizeof(double));
             }
@@ -138,15 +160,17 @@ int main(int argc, char **argv)
             rfdn_upscale(c[k].ctx, &c[k].in, &c[k].out);
             c[k].t[r] = now() - t0;
         }
-    printf("%-34s %5s %7s %10s %9s\n", "model", "size", "threads", "median ms", "GFLOP/s");
+    printf("%-34s %11s %7s %10s %9s\n", "model", "size", "threads", "median ms", "GFLOP/s");
     for (k = 0; k < ncfg; k++) {
         qsort(c[k].t, (size_t)reps, sizeof(double), cmp_d);
         const double med = c[k].t[reps / 2];
         rfdn_model_info info;
         rfdn_model_get_info(rfdn_context_get_model(c[k].ctx), &info);
-        const double flop = 2.0 * macs_per_pixel(&info) * c[k].size * c[k].size;
+        const double flop = 2.0 * macs_per_pixel(&info) * c[k].w * c[k].h;
         const char *name = strrchr(c[k].model_path, '/');
-        printf("%-34s %5d %7d %10.1f %9.1f\n", name ? name + 1 : c[k].model_path, c[k].size,
+        char size[32];
+        snprintf(size, sizeof size, "%dx%d", c[k].w, c[k].h);
+        printf("%-34s %11s %7d %10.1f %9.1f\n", name ? name + 1 : c[k].model_path, size,
                c[k].threads, med * 1e3, flop / med * 1e-9);
         rfdn_context_free(c[k].ctx);
         free(c[k].in.data);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The public API: every sample format and channel count against the network
- * run directly, strides, argument errors, progress, cancellation (from the
+ * run directly (also for a narrow, tall image, which runs transposed), strides, argument errors, progress, cancellation (from the
  * callback and from another thread), reuse after cancel, allocation failures.
  *
  *   test_api MODEL.safetensors [--cancel-only]
@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "resample.h"
 #include "testutil.h"
+#include "testimage.h"
 
 static rfdn_model *model;
 static int S_;                  /* scale */
@@ -25,68 +26,6 @@ static const int big_w = 48, big_h = 40;
 #else
 static const int big_w = 800, big_h = 600; /* large enough to be tiled */
 #endif
-
-static size_t ssize(rfdn_sample_format f)
-{
-    return f == RFDN_SAMPLE_U8 ? 1 : f == RFDN_SAMPLE_U16 ? 2 : 4;
-}
-
-/* deterministic pseudo-random values in [0, 1) */
-static float rnd(uint64_t *r)
-{
-    *r ^= *r << 13, *r ^= *r >> 7, *r ^= *r << 17;
-    return (float)(*r >> 40) / (float)(1ull << 24);
-}
-
-static void put(rfdn_image *im, int x, int y, int c, float v01)
-{
-    uint8_t *p = (uint8_t *)im->data + (size_t)y * im->stride +
-                 ((size_t)x * im->channels + c) * ssize(im->format);
-    if (im->format == RFDN_SAMPLE_U8) {
-        *p = (uint8_t)lrintf(v01 * 255);
-    } else if (im->format == RFDN_SAMPLE_U16) {
-        uint16_t u = (uint16_t)lrintf(v01 * 65535);
-        memcpy(p, &u, 2);
-    } else {
-        memcpy(p, &v01, 4);
-    }
-}
-
-/* a sample as a value in [0, 255] */
-static float get(const rfdn_image *im, int x, int y, int c)
-{
-    const uint8_t *p = (const uint8_t *)im->data + (size_t)y * im->stride +
-                       ((size_t)x * im->channels + c) * ssize(im->format);
-    if (im->format == RFDN_SAMPLE_U8)
-        return *p;
-    if (im->format == RFDN_SAMPLE_U16) {
-        uint16_t u;
-        memcpy(&u, p, 2);
-        return u * 255.0f / 65535.0f;
-    }
-    float f;
-    memcpy(&f, p, 4);
-    return f * 255.0f;
-}
-
-static rfdn_image make_image(int w, int h, int ch, rfdn_sample_format f, int pad)
-{
-    rfdn_image im = {w, h, ch, f, (ptrdiff_t)((size_t)w * ch * ssize(f) + (size_t)pad), NULL};
-    im.data = malloc((size_t)im.stride * h);
-    memset(im.data, 0xA5, (size_t)im.stride * h); /* sentinel in the padding */
-    return im;
-}
-
-/* An image of random samples (seeded: the same image every run). */
-static rfdn_image random_image(int w, int h, int ch, rfdn_sample_format f, uint64_t seed)
-{
-    rfdn_image im = make_image(w, h, ch, f, 0);
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            for (int c = 0; c < ch; c++)
-                put(&im, x, y, c, rnd(&seed));
-    return im;
-}
 
 static float clamp255(float v)
 {
@@ -103,9 +42,10 @@ static float *net_run(const float *rgb, int w, int h)
     return y;
 }
 
-static void test_formats(void)
+/* w x h; a narrow, tall size runs transposed (engine/src/transpose.c) */
+static void test_formats(int w, int h)
 {
-    const int w = 9, h = 7, ow = w * S_, oh = h * S_;
+    const int ow = w * S_, oh = h * S_;
     const size_t P = (size_t)w * h, oP = P * S_ * S_;
     static const rfdn_sample_format fmts[] = {RFDN_SAMPLE_U8, RFDN_SAMPLE_U16, RFDN_SAMPLE_F32};
     for (int alpha_mode = 0; alpha_mode < 2; alpha_mode++) {
@@ -604,7 +544,8 @@ int main(int argc, char **argv)
     }
     S_ = model->info.scale;
     if (!cancel_only) {
-        test_formats();
+        test_formats(9, 7);
+        test_formats(4, 19);
         test_errors();
         test_hidden_colour();
         test_tile_callback();

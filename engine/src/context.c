@@ -18,6 +18,7 @@
 #include "pool.h"
 #include "resample.h"
 #include "tiles.h"
+#include "transpose.h"
 
 #define ERR_SIZE 512
 #define PROGRESS_INTERVAL_NS 50000000ull /* at most ~20 calls a second */
@@ -35,6 +36,10 @@ struct rfdn_context {
     size_t scratch_floats;
     rfdn_pool *pool;
     rfdn_exec exec; /* the model's weights packed for the chosen kernels */
+    /* for narrow, tall inputs (transpose.c): the transposed model, packed,
+     * made at the first such run */
+    rfdn_model *model_t;
+    rfdn_exec exec_t;
     /* CCA gains of a tiled run (colour, alpha): blocks x nf each */
     float cca_gain[2][RFDN_MAX_BLOCKS * RFDN_MAX_NF];
 };
@@ -137,6 +142,10 @@ void rfdn_context_free(rfdn_context *ctx)
         return;
     rfdn_aligned_free(ctx->scratch);
     rfdn_exec_free(&ctx->exec);
+    if (ctx->model_t) {
+        rfdn_exec_free(&ctx->exec_t);
+        rfdn_model_unref(ctx->model_t);
+    }
     rfdn_pool_free(ctx->pool);
     rfdn_model_unref(ctx->model);
     free(ctx);
@@ -212,8 +221,11 @@ size_t rfdn_context_memory_needed(const rfdn_context *ctx, int w, int h)
 {
     int ow, oh;
     rfdn_tile_plan tp;
-    if (!ctx || rfdn_output_size(ctx->model, w, h, &ow, &oh) != RFDN_OK ||
-        !plan_run(ctx, w, h, &tp) || tp.floats > SIZE_MAX / sizeof(float) / tp.workers)
+    if (!ctx || rfdn_output_size(ctx->model, w, h, &ow, &oh) != RFDN_OK)
+        return 0;
+    const bool t = rfdn_runs_transposed(w, h);
+    if (!plan_run(ctx, t ? h : w, t ? w : h, &tp) ||
+        tp.floats > SIZE_MAX / sizeof(float) / tp.workers)
         return 0;
     return tp.floats * sizeof(float) * tp.workers;
 }
@@ -277,6 +289,8 @@ typedef struct tile_job {
     const rfdn_tile_plan *tp;
     rfdn_exec exec; /* the context's, with or without its pool */
     bool alpha, alpha_net, shared_gains, reverse;
+    bool transposed; /* the run sees the input transposed (transpose.c) */
+    int w, h;        /* the input's size as the run sees it */
     run_state *rs;
     atomic_int next;    /* next tile to claim (parallel schedule) */
     atomic_int status;  /* first failure */
@@ -304,7 +318,7 @@ static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *
     rfdn_context *ctx = j->ctx;
     const rfdn_model *m = ctx->model;
     const rfdn_tile_plan *tp = j->tp;
-    const int s = m->info.scale, w = j->in->width, h = j->in->height;
+    const int s = m->info.scale, w = j->w, h = j->h;
     const int ntiles = tp->nx * tp->ny;
     /* the tile: its core, and the input it reads (core plus halo) */
     const rfdn_tile_rect tr = rfdn_tiles_rect(tp, w, h, t);
@@ -319,14 +333,14 @@ static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *
     const out_rect r = {s * cx0, s * cy0, s * (cx1 - cx0), s * (cy1 - cy0),
                         s * (cx0 - ix0), s * (cy0 - iy0), s * tw, s * th};
 
-    rfdn_px_read_planes(j->in, ix0, iy0, tw, th, rgb_in, a_in);
+    rfdn_px_read_planes(j->in, j->transposed, ix0, iy0, tw, th, rgb_in, a_in);
     if (j->alpha)
         rfdn_px_fill_transparent(rgb_in, a_in, tw, th, rgb_out);
     ws->last = 0;
     rfdn_status st = rfdn_net_run(&j->exec, net, rgb_in, tw, th, rgb_out, regp, hooks);
     if (st != RFDN_OK)
         return st;
-    rfdn_px_write_rows(j->exec.pool, j->out, rgb_out, &r, false);
+    rfdn_px_write_rows(j->exec.pool, j->out, j->transposed, rgb_out, &r, false);
     if (j->alpha_net) {
         /* The alpha plane through the network as a gray image; the mean of
          * the three output planes is the new alpha.  The colour planes are
@@ -344,8 +358,10 @@ static rfdn_status run_tile(tile_job *j, int t, float *S, const rfdn_run_hooks *
     } else if (j->alpha) {
         rfdn_bicubic_upscale(a_in, tw, th, s, a_out);
     }
-    rfdn_px_write_rows(j->exec.pool, j->out, j->alpha ? a_out : NULL, &r, true);
-    if (ctx->tile_done)
+    rfdn_px_write_rows(j->exec.pool, j->out, j->transposed, j->alpha ? a_out : NULL, &r, true);
+    if (ctx->tile_done && j->transposed)
+        ctx->tile_done(ctx->tile_user, r.oy, r.ox, r.oh, r.ow);
+    else if (ctx->tile_done)
         ctx->tile_done(ctx->tile_user, r.ox, r.oy, r.ow, r.oh);
     return RFDN_OK;
 }
@@ -395,6 +411,22 @@ static rfdn_status check_images(rfdn_context *ctx, const rfdn_image *in, const r
     return RFDN_OK;
 }
 
+/* The transposed model, packed like the model (an error set if out of
+ * memory); made once per context. */
+static rfdn_status ensure_transposed(rfdn_context *ctx)
+{
+    if (ctx->model_t)
+        return RFDN_OK;
+    rfdn_model *t = rfdn_model_transposed(ctx->model);
+    if (!t || !rfdn_exec_init(&ctx->exec_t, t, ctx->exec.k, ctx->pool)) {
+        rfdn_model_unref(t);
+        return set_error(ctx, RFDN_ERROR_NO_MEMORY, "out of memory for a narrow image's run");
+    }
+    ctx->exec_t.stop = &ctx->cancel;
+    ctx->model_t = t;
+    return RFDN_OK;
+}
+
 /* The plan of the run and its scratch memory (an error set if not). */
 static rfdn_status prepare(rfdn_context *ctx, int w, int h, rfdn_tile_plan *tp)
 {
@@ -410,10 +442,10 @@ static rfdn_status prepare(rfdn_context *ctx, int w, int h, rfdn_tile_plan *tp)
 
 /* RFDN's shared channel gains, one pass per plane set (colour, alpha): the
  * network on a reduction of the whole image that fits one tile. */
-static rfdn_status measure_gains(rfdn_context *ctx, const rfdn_image *in,
-                                 const rfdn_tile_plan *tp, int passes,
+static rfdn_status measure_gains(rfdn_context *ctx, const tile_job *job, int passes,
                                  const rfdn_run_hooks *hooks, worker_state *ws)
 {
+    const rfdn_tile_plan *tp = job->tp;
     const rfdn_model *m = ctx->model;
     const int tw = tp->tw, th = tp->th;
     rfdn_status st = RFDN_OK;
@@ -421,10 +453,10 @@ static rfdn_status measure_gains(rfdn_context *ctx, const rfdn_image *in,
         int rw, rh;
         float *tin = ctx->scratch + rfdn_net_scratch_floats(m, tw, th);
         float *tout = tin + 3 * (size_t)tw * th;
-        rfdn_px_thumbnail(in, pass == 1, tw, th, tin, &rw, &rh);
+        rfdn_px_thumbnail(job->in, job->transposed, pass == 1, tw, th, tin, &rw, &rh);
         const rfdn_region g = {0, 0, 0, 0, NULL, ctx->cca_gain[pass]};
         ws->last = 0;
-        st = rfdn_net_run(&ctx->exec, ctx->scratch, tin, rw, rh, tout, &g, hooks);
+        st = rfdn_net_run(&job->exec, ctx->scratch, tin, rw, rh, tout, &g, hooks);
     }
     return st;
 }
@@ -460,8 +492,13 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
     const rfdn_model *m = ctx->model;
     rfdn_tile_plan tp;
     rfdn_status st = check_images(ctx, in, out);
+    /* narrow and tall: the run sees the image transposed (transpose.c) */
+    const bool transposed = st == RFDN_OK && rfdn_runs_transposed(in->width, in->height);
+    const int w = transposed ? in->height : in->width, h = transposed ? in->width : in->height;
+    if (st == RFDN_OK && transposed)
+        st = ensure_transposed(ctx);
     if (st == RFDN_OK)
-        st = prepare(ctx, in->width, in->height, &tp);
+        st = prepare(ctx, w, h, &tp);
     if (st != RFDN_OK)
         return st;
 
@@ -482,13 +519,15 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
     worker_state ws = {&rs, 0};
     const rfdn_run_hooks hooks = {worker_tick, &ws};
 
-    if (shared_gains)
-        st = measure_gains(ctx, in, &tp, (int)passes, &hooks, &ws);
-    tile_job job = {.ctx = ctx, .in = in, .out = out, .tp = &tp, .exec = ctx->exec,
-                    .alpha = alpha, .alpha_net = alpha_net, .shared_gains = shared_gains,
-                    .reverse = rfdn_tiles_reversed(), .rs = &rs};
+    tile_job job = {.ctx = ctx, .in = in, .out = out, .tp = &tp,
+                    .exec = transposed ? ctx->exec_t : ctx->exec, .alpha = alpha,
+                    .alpha_net = alpha_net, .shared_gains = shared_gains,
+                    .reverse = rfdn_tiles_reversed(), .transposed = transposed, .w = w, .h = h,
+                    .rs = &rs};
     atomic_init(&job.next, 0);
     atomic_init(&job.status, RFDN_OK);
+    if (shared_gains)
+        st = measure_gains(ctx, &job, (int)passes, &hooks, &ws);
     if (st == RFDN_OK)
         st = run_tiles(&job, &hooks, &ws);
     if (st == RFDN_CANCELLED)

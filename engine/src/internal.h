@@ -22,5 +22,6 @@
 #include "region.h"
 #include "sweep.h"
 #include "tiles.h"
+#include "transpose.h"
 
 #endif

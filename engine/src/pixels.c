@@ -74,8 +74,8 @@ static inline void write_sample(const rfdn_image *im, int x, int y, int c, float
 
 /* A rectangle of an image: colour planes (gray replicated) into rgb[3][P]
  * and alpha (if any) into a[P], P = rw * rh. */
-void rfdn_px_read_planes(const rfdn_image *im, int x0, int y0, int rw, int rh, float *rgb,
-                         float *a)
+void rfdn_px_read_planes(const rfdn_image *im, bool t, int x0, int y0, int rw, int rh,
+                         float *rgb, float *a)
 {
     const int nc = im->channels;
     const bool gray = nc <= 2, has_alpha = nc == 2 || nc == 4;
@@ -83,10 +83,11 @@ void rfdn_px_read_planes(const rfdn_image *im, int x0, int y0, int rw, int rh, f
     for (int y = 0; y < rh; y++)
         for (int x = 0; x < rw; x++) {
             const size_t p = (size_t)y * rw + x;
+            const int ix = t ? y0 + y : x0 + x, iy = t ? x0 + x : y0 + y;
             for (int c = 0; c < 3; c++)
-                rgb[c * P + p] = read_sample(im, x0 + x, y0 + y, gray ? 0 : c);
+                rgb[c * P + p] = read_sample(im, ix, iy, gray ? 0 : c);
             if (has_alpha)
-                a[p] = read_sample(im, x0 + x, y0 + y, nc - 1);
+                a[p] = read_sample(im, ix, iy, nc - 1);
         }
 }
 
@@ -159,10 +160,11 @@ void rfdn_px_fill_transparent(float *rgb, const float *a, int w, int h, float *t
 /* The whole image reduced by box averaging to fit tw x th (planar, values
  * 0..255, colour or the alpha channel), for the statistics of RFDN's channel
  * attention.  Returns the reduced size. */
-void rfdn_px_thumbnail(const rfdn_image *im, bool alpha, int tw, int th, float *dst, int *rw,
-                       int *rh)
+void rfdn_px_thumbnail(const rfdn_image *im, bool t, bool alpha, int tw, int th, float *dst,
+                       int *rw, int *rh)
 {
-    const int w = im->width, h = im->height, nc = im->channels;
+    const int w = t ? im->height : im->width, h = t ? im->width : im->height;
+    const int nc = im->channels;
     int f = 1;
     while ((w + f - 1) / f > tw || (h + f - 1) / f > th)
         f++;
@@ -175,7 +177,8 @@ void rfdn_px_thumbnail(const rfdn_image *im, bool alpha, int tw, int th, float *
                 int n = 0;
                 for (int yy = y * f; yy < y * f + f && yy < h; yy++)
                     for (int xx = x * f; xx < x * f + f && xx < w; xx++, n++)
-                        sum += read_sample(im, xx, yy, alpha ? nc - 1 : nc <= 2 ? 0 : c);
+                        sum += read_sample(im, t ? yy : xx, t ? xx : yy,
+                                           alpha ? nc - 1 : nc <= 2 ? 0 : c);
                 dst[c * P + (size_t)y * ow + x] = (float)(sum / n);
             }
     *rw = ow;
@@ -183,13 +186,14 @@ void rfdn_px_thumbnail(const rfdn_image *im, bool alpha, int tw, int th, float *
 }
 
 
-/* Output rows [y0, y1) of r (0 <= y0 <= y1 <= r->oh). */
-static void write_colour(const rfdn_image *im, const float *rgb, const out_rect *r, int y0,
-                         int y1)
+/* Output rows [y0, y1) of r (0 <= y0 <= y1 <= r->oh); with t, r is of the
+ * transposed image: its rows are the image's columns. */
+static void write_colour(const rfdn_image *im, bool t, const float *rgb, const out_rect *r,
+                         int y0, int y1)
 {
     const int nc = im->channels;
     const size_t P = (size_t)r->pw * r->ph;
-    if (im->format == RFDN_SAMPLE_U8 && nc >= 3) {
+    if (im->format == RFDN_SAMPLE_U8 && nc >= 3 && !t) {
         /* the common case without a call per sample: x4 writes 16 output
          * pixels per input pixel.  Rounding as lrintf (to nearest, ties to
          * even) through the 1.5 * 2^23 trick, exact for 0 <= v <= 255. */
@@ -212,26 +216,26 @@ static void write_colour(const rfdn_image *im, const float *rgb, const out_rect 
     for (int y = y0; y < y1; y++)
         for (int x = 0; x < r->ow; x++) {
             const size_t p = (size_t)(r->sy + y) * r->pw + (size_t)(r->sx + x);
+            const int ox = t ? r->oy + y : r->ox + x, oy = t ? r->ox + x : r->oy + y;
             if (nc <= 2)
-                write_sample(im, r->ox + x, r->oy + y, 0,
-                             (rgb[p] + rgb[P + p] + rgb[2 * P + p]) / 3.0f);
+                write_sample(im, ox, oy, 0, (rgb[p] + rgb[P + p] + rgb[2 * P + p]) / 3.0f);
             else
                 for (int c = 0; c < 3; c++)
-                    write_sample(im, r->ox + x, r->oy + y, c, rgb[c * P + p]);
+                    write_sample(im, ox, oy, c, rgb[c * P + p]);
         }
 }
 
 /* The alpha channel (if the image has one) from a (planes as in r), or
  * opaque when a is NULL; output rows [y0, y1). */
-static void write_alpha(const rfdn_image *im, const float *a, const out_rect *r, int y0,
-                        int y1)
+static void write_alpha(const rfdn_image *im, bool t, const float *a, const out_rect *r,
+                        int y0, int y1)
 {
     const int nc = im->channels;
     if (nc != 2 && nc != 4)
         return;
     for (int y = y0; y < y1; y++)
         for (int x = 0; x < r->ow; x++)
-            write_sample(im, r->ox + x, r->oy + y, nc - 1,
+            write_sample(im, t ? r->oy + y : r->ox + x, t ? r->ox + x : r->oy + y, nc - 1,
                          a ? a[(size_t)(r->sy + y) * r->pw + (size_t)(r->sx + x)] : 255.0f);
 }
 
@@ -241,7 +245,7 @@ typedef struct write_job {
     const rfdn_image *im;
     const float *planes; /* colour planes, or alpha plane */
     const out_rect *r;
-    bool alpha;
+    bool alpha, t;
     int rows;
 } write_job;
 
@@ -250,26 +254,26 @@ static void write_task(void *arg, int i)
     const write_job *w = arg;
     const int y0 = i * w->rows, y1 = y0 + w->rows < w->r->oh ? y0 + w->rows : w->r->oh;
     if (w->alpha)
-        write_alpha(w->im, w->planes, w->r, y0, y1);
+        write_alpha(w->im, w->t, w->planes, w->r, y0, y1);
     else
-        write_colour(w->im, w->planes, w->r, y0, y1);
+        write_colour(w->im, w->t, w->planes, w->r, y0, y1);
 }
 
-void rfdn_px_write_rows(rfdn_pool *pool, const rfdn_image *im, const float *planes,
-                        const out_rect *r, bool alpha)
+void rfdn_px_write_rows(rfdn_pool *pool, const rfdn_image *im, bool transposed,
+                        const float *planes, const out_rect *r, bool alpha)
 {
     const int t = pool ? rfdn_pool_threads(pool) : 1;
     if (t <= 1 || r->oh < 2 * t) {
         if (alpha)
-            write_alpha(im, planes, r, 0, r->oh);
+            write_alpha(im, transposed, planes, r, 0, r->oh);
         else
-            write_colour(im, planes, r, 0, r->oh);
+            write_colour(im, transposed, planes, r, 0, r->oh);
         return;
     }
     int rows = r->oh / (4 * t);
     if (rows < 1)
         rows = 1;
-    write_job w = {im, planes, r, alpha, rows};
+    write_job w = {im, planes, r, alpha, transposed, rows};
     rfdn_pool_run(pool, (r->oh + rows - 1) / rows, write_task, &w);
 }
 

@@ -18,10 +18,14 @@ typedef struct out_rect {
 /* Whether a view is usable: size, channels, format, stride, data. */
 bool rfdn_px_image_valid(const rfdn_image *im);
 
+/* Runs of narrow, tall images see them transposed (transpose.c): where a
+ * function takes `t`, its coordinates and sizes are of the transposed
+ * image when it is true. */
+
 /* A rectangle of an image: colour planes (gray replicated) into rgb[3][P]
  * and alpha (if any) into a[P], P = rw * rh. */
-void rfdn_px_read_planes(const rfdn_image *im, int x0, int y0, int rw, int rh, float *rgb,
-                         float *a);
+void rfdn_px_read_planes(const rfdn_image *im, bool t, int x0, int y0, int rw, int rh,
+                         float *rgb, float *a);
 
 /* Whether the image has an alpha channel that is not fully opaque. */
 bool rfdn_px_translucent(const rfdn_image *im);
@@ -35,12 +39,12 @@ void rfdn_px_fill_transparent(float *rgb, const float *a, int w, int h, float *t
 /* The whole image reduced by box averaging to fit tw x th (planar, values
  * 0..255, colour or the alpha channel), for the statistics of RFDN's channel
  * attention.  Returns the reduced size. */
-void rfdn_px_thumbnail(const rfdn_image *im, bool alpha, int tw, int th, float *dst, int *rw,
-                       int *rh);
+void rfdn_px_thumbnail(const rfdn_image *im, bool t, bool alpha, int tw, int th, float *dst,
+                       int *rw, int *rh);
 
 /* A tile's result (colour planes, or the alpha plane) written to the
  * output rectangle r, by rows across the pool when it is large. */
-void rfdn_px_write_rows(rfdn_pool *pool, const rfdn_image *im, const float *planes,
+void rfdn_px_write_rows(rfdn_pool *pool, const rfdn_image *im, bool t, const float *planes,
                         const out_rect *r, bool alpha);
 
 #endif
