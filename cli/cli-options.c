@@ -47,7 +47,11 @@ void cli_usage(FILE *f)
             "                          name, or with -d the input's type)\n"
             "  -Q, --quality N         JPEG and WebP quality 1-100 (default 92 / 90)\n"
             "      --suffix TEXT       with -d: append TEXT to each output's name\n"
-            "  -y, --overwrite         replace existing outputs (never an input)\n"
+            "  -y, --overwrite         replace existing outputs (never an input):\n"
+            "                          --existing replace\n"
+            "      --existing MODE     an output that exists: skip (leave it, its input\n"
+            "                          not processed), replace, or rename (keep both: the\n"
+            "                          new one as NAME (2).EXT); by default it is refused\n"
             "      --shard K/N         with -d: only part K of N of the batch (the inputs\n"
             "                          dealt out in order), so N runs of the same command\n"
             "                          on other hosts or job slots write every output once\n"
@@ -139,7 +143,7 @@ static bool parse_shard(const char *s, int *k, int *n)
 }
 
 enum { OPT_CHECK_LR = 256, OPT_OFFICIAL, OPT_SUFFIX, OPT_JPEG, OPT_BICUBIC, OPT_CONTENT,
-       OPT_SHARD };
+       OPT_SHARD, OPT_EXISTING };
 static const struct option opts[] = {
     {"model", required_argument, 0, 'n'},
     {"scale", required_argument, 0, 's'},
@@ -157,6 +161,7 @@ static const struct option opts[] = {
     {"memory", required_argument, 0, 'M'},
     {"overwrite", no_argument, 0, 'y'},
     {"shard", required_argument, 0, OPT_SHARD},
+    {"existing", required_argument, 0, OPT_EXISTING},
     {"quiet", no_argument, 0, 'q'},
     {"check-lr", required_argument, 0, OPT_CHECK_LR},
     {"jpeg", required_argument, 0, OPT_JPEG},
@@ -255,8 +260,20 @@ static int output_option(int c, const char *arg, cli_options *o)
         o->suffix = arg;
         return -1;
     case 'y':
-        o->save.overwrite = true;
+        o->existing = RFDN_EXISTING_REPLACE;
         return -1;
+    case OPT_EXISTING: {
+        int iv;
+        if (!table_choice(RFDN_OPT_EXISTING, "--existing", arg, &iv, NULL))
+            return 2;
+        if (iv == RFDN_EXISTING_ASK) {
+            fprintf(stderr, PROG ": --existing: the command line cannot ask; skip, replace or "
+                            "rename\n");
+            return 2;
+        }
+        o->existing = (rfdn_existing)iv;
+        return -1;
+    }
     case OPT_SHARD:
         if (!parse_shard(arg, &o->shard, &o->shards)) {
             fprintf(stderr, PROG ": --shard must be K/N with 1 <= K <= N <= %d (as 2/8)\n",
@@ -358,6 +375,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         fprintf(stderr, "Try '" PROG " --help'.\n");
         return 2;
     }
+    o->save.overwrite = o->existing == RFDN_EXISTING_REPLACE;
     if (o->shards && !o->outdir) {
         fprintf(stderr, PROG ": --shard goes with -d OUTDIR (a batch)\n");
         return 2;

@@ -9,6 +9,7 @@
 #include "content.h"
 #include "eval.h"
 #include "imageio.h"
+#include "options.h"
 #include "rfdn.h"
 
 #define PROG "rfdn-upscale"
@@ -28,6 +29,7 @@ typedef struct {
     const char *suffix;      /* --suffix, or NULL */
     bool recursive, quiet, verbose;
     int shard, shards;       /* --shard K/N, or 0, 0 */
+    rfdn_existing existing;  /* --existing, --overwrite (replace) */
     rfdn_io_save_options save; /* --format, --quality, --overwrite */
     rfdn_settings settings;    /* --alpha, --threads, --tile, --memory */
     rfdn_eval_options eval;    /* eval's --check-lr, --jpeg, --bicubic */

@@ -155,11 +155,12 @@ GPtrArray *cli_plan_jobs(const cli_options *o, int *failed)
         }
         const rfdn_plan_options po = {.output = o->output, .outdir = o->outdir,
                                       .format = o->save.format, .suffix = o->suffix,
-                                      .overwrite = o->save.overwrite,
-                                      .exists_hint = " (use --overwrite to replace it)",
+                                      .existing = o->existing,
+                                      .exists_hint = " (use --overwrite to replace it, or "
+                                                     "--existing skip or rename)",
                                       .shard = o->shard, .shards = o->shards};
         *failed += rfdn_plan_outputs(items, &po);
-        guint mine = 0;
+        guint mine = 0, skipped = 0;
         for (guint k = 0; k < items->len; k++) {
             rfdn_plan_item *it = items->pdata[k];
             if (it->elsewhere)
@@ -167,6 +168,13 @@ GPtrArray *cli_plan_jobs(const cli_options *o, int *failed)
             mine++;
             if (it->problem) {
                 fprintf(stderr, PROG ": %s\n", it->problem);
+                continue;
+            }
+            if (it->skip) {
+                if (!o->quiet)
+                    fprintf(stderr, PROG ": %s: exists; left as it is (--existing skip)\n",
+                            it->output);
+                skipped++;
                 continue;
             }
             cli_job *j = g_new0(cli_job, 1);
@@ -177,7 +185,9 @@ GPtrArray *cli_plan_jobs(const cli_options *o, int *failed)
         }
         const guint all = items->len;
         g_ptr_array_free(items, TRUE);
-        if (!mine && all && !*failed) {
+        if (skipped && !jobs->len && !*failed) {
+            ; /* every output there already: nothing to do */
+        } else if (!mine && all && !*failed) {
             /* more parts than images: this one has nothing to do */
             if (!o->quiet)
                 fprintf(stderr, PROG ": --shard %d/%d: no image in this part (%u in all)\n",

@@ -96,6 +96,27 @@ static gboolean same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* A regular file there now. */
+static gboolean file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* "NAME (2).EXT", "(3)" ...: the first name that is neither on disk nor
+ * planned (g_free). */
+static char *free_name(const char *path, GHashTable *outs)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    const size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+    for (int n = 2;; n++) {
+        char *p = g_strdup_printf("%.*s (%d)%s", (int)stem, path, n, path + stem);
+        if (!file_exists(p) && !g_hash_table_contains(outs, p))
+            return p;
+        g_free(p);
+    }
+}
+
 static gboolean is_an_input(GPtrArray *items, const char *out)
 {
     for (guint l = 0; l < items->len; l++) {
@@ -120,7 +141,7 @@ int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o)
     for (guint k = 0; k < items->len; k++) {
         rfdn_plan_item *it = items->pdata[k];
         char *why = NULL;
-        struct stat st;
+        it->skip = it->existed = FALSE;
         it->elsewhere = o->shards > 0 && (int)(k % (guint)o->shards) != o->shard - 1;
         if (!strcmp(it->output, "-"))
             ; /* standard output */
@@ -129,10 +150,18 @@ int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o)
         else if (g_hash_table_contains(outs, it->output))
             why = g_strdup_printf("%s: two inputs would be written to %s; skipped", it->input,
                                   it->output);
-        else if (!it->elsewhere && !o->overwrite && stat(it->output, &st) == 0 &&
-                 S_ISREG(st.st_mode))
-            why = g_strdup_printf("%s: exists%s", it->output,
-                                  o->exists_hint ? o->exists_hint : "");
+        else if (!it->elsewhere && (it->existed = file_exists(it->output))) {
+            if (o->existing == RFDN_EXISTING_ASK)
+                why = g_strdup_printf("%s: exists%s", it->output,
+                                      o->exists_hint ? o->exists_hint : "");
+            else if (o->existing == RFDN_EXISTING_SKIP)
+                it->skip = TRUE;
+            else if (o->existing == RFDN_EXISTING_RENAME) {
+                char *n = free_name(it->output, outs);
+                g_free(it->output);
+                it->output = n;
+            }
+        }
         if (why && it->elsewhere) {
             g_free(why); /* that part's run reports it */
             continue;

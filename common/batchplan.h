@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "imageio.h"
+#include "options.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,8 @@ typedef struct {
     char *output; /* after rfdn_plan_outputs() */
     char *problem; /* after rfdn_plan_outputs(): why it must not run, or NULL */
     gboolean elsewhere; /* after rfdn_plan_outputs(): another shard's item */
+    gboolean existed;   /* after rfdn_plan_outputs(): its output was there */
+    gboolean skip;      /* after rfdn_plan_outputs(): left as it is (existing skip) */
 } rfdn_plan_item;
 
 typedef struct {
@@ -29,7 +32,8 @@ typedef struct {
     const char *outdir;    /* the output folder, or NULL */
     rfdn_io_format format; /* 0: each input's own type */
     const char *suffix;    /* appended to each name under outdir, or NULL */
-    gboolean overwrite;    /* replace existing outputs (never an input) */
+    rfdn_existing existing; /* an existing output: refused (ask), skipped,
+                               replaced or the new one renamed (never an input) */
     const char *exists_hint; /* after "exists": how to replace it, or NULL */
     int shard, shards;     /* this run's part K of N (1 <= K <= N), or 0, 0: all */
 } rfdn_plan_options;
@@ -49,8 +53,9 @@ GPtrArray *rfdn_plan_new(void);
  * second of two
  * inputs with one output ("%s: two inputs would be written to %s; skipped"),
  * an output that is an input ("%s: refusing to overwrite an input"), an
- * existing file without `overwrite` ("%s: exists" and the hint).  Returns how many
- * have a problem.
+ * existing file with `existing` ask ("%s: exists" and the hint; skip: the
+ * item's `skip` set instead, rename: the first free "NAME (2).EXT", "(3)"...
+ * as its output).  Returns how many have a problem.
  * With `shards` N > 0, the items are dealt out in their order (the k-th,
  * from 0, to part k mod N + 1): an item of another part is marked
  * `elsewhere`, not checked for an existing output (its own run may have

@@ -11,6 +11,7 @@
 static const char *const models[] = {"e-rfdn", "rfdn", NULL};
 static const char *const contents[] = {"auto", "clean", "photo", NULL};
 static const char *const alphas[] = {"network", "bicubic", NULL};
+static const char *const existings[] = {"ask", "skip", "replace", "rename", NULL};
 
 static const rfdn_option table[RFDN_OPT_COUNT] = {
     [RFDN_OPT_MODEL] = {"model", N_("Model"), N_("Network: e-rfdn or rfdn"), 0, 1, 0, 0, models,
@@ -25,6 +26,11 @@ static const rfdn_option table[RFDN_OPT_COUNT] = {
     [RFDN_OPT_ALPHA] = {"alpha", N_("Transparency"),
                         N_("How transparency is upscaled: network or bicubic"), 0, 1, 0, 0,
                         alphas, N_("transparency mode '%s' is not one of network, bicubic")},
+    [RFDN_OPT_EXISTING] = {"existing", N_("Existing results"),
+                           N_("A result that exists already: ask, skip (leave it), replace "
+                              "it or rename (keep both)"),
+                           0, 3, 0, 0, existings,
+                           N_("'%s' is not one of ask, skip, replace, rename")},
     [RFDN_OPT_THREADS] = {"threads", N_("Threads"), N_("Worker threads (0 = all cores)"), 0,
                           1024, 0, 0, NULL,
                           N_("thread count %s is out of range (0 = all cores, or 1 to 1024)")},

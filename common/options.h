@@ -18,6 +18,7 @@ typedef enum {
     RFDN_OPT_SCALE,     /* 2..4 */
     RFDN_OPT_CONTENT,   /* choice: auto, clean, photo (content.h) */
     RFDN_OPT_ALPHA,     /* choice: network, bicubic */
+    RFDN_OPT_EXISTING,  /* choice: ask, skip, replace, rename (rfdn_existing) */
     RFDN_OPT_THREADS,   /* 0 (all cores) .. 1024 */
     RFDN_OPT_TILE,      /* 0 (automatic) or 16 .. 100000 */
     RFDN_OPT_MEMORY,    /* MiB, 64 .. 1048576 */
@@ -33,6 +34,16 @@ typedef struct {
     const char *const *choices; /* NULL for integers; else NULL-terminated names */
     const char *message;  /* the one message for a bad value (N_; printf: the value) */
 } rfdn_option;
+
+/* What a batch does with a result that exists already (the choices of
+ * RFDN_OPT_EXISTING, in their order; common/batchplan.c applies them).  The
+ * CLI, which cannot ask, refuses such an output and says how to choose. */
+typedef enum {
+    RFDN_EXISTING_ASK = 0,
+    RFDN_EXISTING_SKIP,    /* left as it is; its input not processed */
+    RFDN_EXISTING_REPLACE, /* written over */
+    RFDN_EXISTING_RENAME,  /* both kept: the new result as "NAME (2).png" */
+} rfdn_existing;
 
 /* The table, indexed by rfdn_option_id. */
 const rfdn_option *rfdn_option_get(rfdn_option_id id);

@@ -105,6 +105,21 @@ check "... and left as it was" [ "$(md5sum < "$O/out.png")" = "$before" ]
 chmod 640 "$O/out.png"
 check "--overwrite replaces it" U --overwrite "$I/rgb16.png" -o "$O/out.png"
 check "... keeping its permissions" [ "$(stat -c %a "$O/out.png")" = 640 ]
+# --existing (the settings table's choices, as the app's batch): skip leaves
+# the file and processes nothing, rename keeps both
+before=$(md5sum < "$O/out.png")
+"$CLI" -m "$MODEL" --existing skip "$I/sample.png" -o "$O/out.png" 2>"$T/err"; rc=$?
+check "--existing skip: status 0, said, the file left as it was" sh -c "[ $rc -eq 0 ] && grep -q 'exists; left as it is' '$T/err' && [ \"\$(md5sum < '$O/out.png')\" = '$before' ]"
+"$CLI" -m "$MODEL" --existing rename "$I/sample.png" -o "$O/out.png" 2>"$T/err"; rc=$?
+"$CLI" -q -m "$MODEL" --existing rename "$I/sample.png" -o "$O/out.png"
+check "--existing rename: out (2).png then out (3).png, the first left" sh -c "[ $rc -eq 0 ] && [ -s '$O/out (2).png' ] && [ -s '$O/out (3).png' ] && [ \"\$(md5sum < '$O/out.png')\" = '$before' ]"
+rm -f "$O/out (2).png" "$O/out (3).png"
+"$CLI" -m "$MODEL" "$I/sample.png" -o "$O/out.png" 2>"$T/err"
+check "refused: the message names the choices" grep -q 'use --overwrite to replace it, or --existing skip or rename' "$T/err"
+for bad in ask never; do
+    "$CLI" -m "$MODEL" --existing $bad "$I/sample.png" -o "$O/x.png" 2>"$T/err"; rc=$?
+    check "--existing $bad refused (status 2)" sh -c "[ $rc -eq 2 ] && [ ! -e '$O/x.png' ]"
+done
 cp "$I/sample.png" "$T/keep.png"
 "$CLI" --overwrite -m "$MODEL" "$T/keep.png" -o "$T/keep.png" 2>"$T/err"; rc=$?
 check "the input is never overwritten" sh -c "[ $rc -ne 0 ] && cmp -s '$T/keep.png' '$DATA/sample.png' && grep -q 'input' '$T/err'"
