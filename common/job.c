@@ -30,6 +30,7 @@ struct _RfdnJob {
     rfdn_io_image *out;
     rect first;
     char *input, *output;
+    gboolean replace; /* the file job's output, when it exists */
     rfdn_job_context_fn choose;
     gpointer choose_user;
     GCancellable *cancellable;
@@ -105,6 +106,11 @@ RfdnJob *rfdn_job_new_file(const char *input, const char *output, rfdn_job_conte
     j->choose = choose;
     j->choose_user = user;
     return j;
+}
+
+void rfdn_job_set_replace(RfdnJob *j, gboolean replace)
+{
+    j->replace = replace;
 }
 
 const char *rfdn_job_get_why(RfdnJob *j)
@@ -270,7 +276,7 @@ static rfdn_status run_file(RfdnJob *j, GError **error)
         char *dir = g_path_get_dirname(j->output);
         g_mkdir_with_parents(dir, 0777);
         g_free(dir);
-        const rfdn_io_save_options so = {0};
+        const rfdn_io_save_options so = {.overwrite = j->replace};
         if (!rfdn_io_save(out, j->output, &so, error))
             st = RFDN_ERROR_IO;
     }

@@ -45,6 +45,10 @@ typedef rfdn_context *(*rfdn_job_context_fn)(gpointer user, const char *path,
                                              GError **error);
 /* A job that loads `input`, upscales it and saves the result as `output`
  * (folders made; an existing file is not overwritten). */
+/* A file job replaces an output that exists (else such an output fails
+ * the save and is left as it is). */
+void rfdn_job_set_replace(RfdnJob *j, gboolean replace);
+
 RfdnJob *rfdn_job_new_file(const char *input, const char *output, rfdn_job_context_fn choose,
                            gpointer user);
 

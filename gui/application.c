@@ -41,6 +41,14 @@ static void act_open_batch(GSimpleAction *a, GVariant *p, gpointer d)
 static void act_upscale(GSimpleAction *a, GVariant *p, gpointer d) { rfdn_window_upscale(WIN(d)); }
 static void act_batch_start(GSimpleAction *a, GVariant *p, gpointer d) { rfdn_window_start_batch(WIN(d)); }
 static void act_cancel(GSimpleAction *a, GVariant *p, gpointer d) { rfdn_window_cancel(WIN(d)); }
+
+static void act_answer_existing(GSimpleAction *a, GVariant *p, gpointer d)
+{
+    const char *choice;
+    gboolean remember;
+    g_variant_get(p, "(&sb)", &choice, &remember);
+    rfdn_window_answer_existing(WIN(d), choice, remember);
+}
 static void act_save_as(GSimpleAction *a, GVariant *p, gpointer d) { rfdn_window_save_as(WIN(d)); }
 static void act_paste(GSimpleAction *a, GVariant *p, gpointer d) { rfdn_window_paste(WIN(d)); }
 static void act_copy(GSimpleAction *a, GVariant *p, gpointer d) { rfdn_window_copy(WIN(d)); }
@@ -140,6 +148,7 @@ static const GActionEntry entries[] = {
     {"open-batch", act_open_batch, "as"},
     {"upscale", act_upscale},
     {"batch-start", act_batch_start},
+    {"answer-existing", act_answer_existing, "(sb)"},
     {"cancel", act_cancel},
     {"save-as", act_save_as},
     {"save-to", act_save_to, "s"},

@@ -26,6 +26,7 @@ GType rfdn_batch_state_get_type(void)
         {RFDN_BATCH_DONE, "RFDN_BATCH_DONE", "done"},
         {RFDN_BATCH_FAILED, "RFDN_BATCH_FAILED", "failed"},
         {RFDN_BATCH_CANCELLED, "RFDN_BATCH_CANCELLED", "cancelled"},
+        {RFDN_BATCH_SKIPPED, "RFDN_BATCH_SKIPPED", "skipped"},
         {0, NULL, NULL},
     };
     if (g_once_init_enter(&type))
@@ -104,8 +105,8 @@ void rfdn_batch_row_set_output(RfdnBatchRow *r, const char *output)
 
 void rfdn_batch_row_set_state(RfdnBatchRow *r, RfdnBatchState state, const char *message)
 {
-    static const char *names[] = {N_("Queued"), N_("Upscaling…"), N_("Done"), N_("Failed"),
-                                  N_("Cancelled")};
+    static const char *names[] = {N_("Queued"),    N_("Upscaling…"), N_("Done"), N_("Failed"),
+                                  N_("Cancelled"), N_("Skipped: the result exists")};
     if (state == RFDN_BATCH_QUEUED && g_cancellable_is_cancelled(r->cancellable)) {
         g_object_unref(r->cancellable);
         r->cancellable = g_cancellable_new();

@@ -18,6 +18,7 @@ typedef enum {
     RFDN_BATCH_DONE,
     RFDN_BATCH_FAILED,
     RFDN_BATCH_CANCELLED,
+    RFDN_BATCH_SKIPPED, /* its result there already, left as it is */
 } RfdnBatchState;
 
 #define RFDN_TYPE_BATCH_STATE (rfdn_batch_state_get_type())

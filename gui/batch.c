@@ -16,6 +16,7 @@ struct _RfdnBatch {
     char *model;
     int scale;
     rfdn_content content;
+    gboolean replace;    /* existing outputs replaced (the plan's choice) */
     guint next;          /* the row to look at next */
     RfdnBatchRow *row;   /* running */
     RfdnJob *job;        /* running */
@@ -68,8 +69,10 @@ gboolean rfdn_batch_is_running(RfdnBatch *b)
     return b->job != NULL;
 }
 
-void rfdn_batch_plan(RfdnBatch *b, const char *outdir, const char *suffix)
+guint rfdn_batch_plan(RfdnBatch *b, const char *outdir, const char *suffix,
+                      rfdn_existing existing)
 {
+    guint existed = 0;
     GPtrArray *plan = rfdn_plan_new();
     for (guint i = 0; i < b->rows->len; i++) {
         RfdnBatchRow *r = b->rows->pdata[i];
@@ -78,16 +81,21 @@ void rfdn_batch_plan(RfdnBatch *b, const char *outdir, const char *suffix)
         pi->rel = g_strdup(rfdn_batch_row_get_rel(r));
         g_ptr_array_add(plan, pi);
     }
-    const rfdn_plan_options po = {.outdir = outdir, .suffix = suffix};
+    const rfdn_plan_options po = {.outdir = outdir, .suffix = suffix, .existing = existing};
     rfdn_plan_outputs(plan, &po);
     for (guint i = 0; i < b->rows->len; i++) {
         RfdnBatchRow *r = b->rows->pdata[i];
         const rfdn_plan_item *pi = plan->pdata[i];
+        existed += pi->existed;
         rfdn_batch_row_set_output(r, pi->output);
-        rfdn_batch_row_set_state(r, pi->problem ? RFDN_BATCH_FAILED : RFDN_BATCH_QUEUED,
+        rfdn_batch_row_set_state(r, pi->problem ? RFDN_BATCH_FAILED
+                                    : pi->skip  ? RFDN_BATCH_SKIPPED
+                                                : RFDN_BATCH_QUEUED,
                                  pi->problem);
     }
     g_ptr_array_free(plan, TRUE);
+    b->replace = existing == RFDN_EXISTING_REPLACE;
+    return existed;
 }
 
 /* In the worker, once a file is loaded: its variant's context.  The main
@@ -147,6 +155,7 @@ static void run_next(RfdnBatch *b)
         rfdn_batch_row_set_state(r, RFDN_BATCH_RUNNING, NULL);
         b->job = rfdn_job_new_file(rfdn_batch_row_get_input(r), rfdn_batch_row_get_output(r),
                                    choose, b);
+        rfdn_job_set_replace(b->job, b->replace);
         g_signal_connect(b->job, "progress", G_CALLBACK(on_progress), b);
         rfdn_job_run_async(b->job, rfdn_batch_row_get_cancellable(r), on_item_done,
                            g_object_ref(b));
@@ -191,13 +200,14 @@ void rfdn_batch_stop(RfdnBatch *b)
     g_object_unref(b);
 }
 
-void rfdn_batch_count(RfdnBatch *b, int *done, int *failed, gboolean *cancelled)
+void rfdn_batch_count(RfdnBatch *b, int *done, int *failed, int *skipped, gboolean *cancelled)
 {
-    *done = *failed = 0;
+    *done = *failed = *skipped = 0;
     for (guint i = 0; i < b->rows->len; i++) {
         const RfdnBatchState st = rfdn_batch_row_get_state(b->rows->pdata[i]);
         *done += st == RFDN_BATCH_DONE;
         *failed += st == RFDN_BATCH_FAILED;
+        *skipped += st == RFDN_BATCH_SKIPPED;
     }
     *cancelled = b->cancelled;
 }

@@ -12,6 +12,7 @@
 #define RFDN_BATCH_H
 
 #include "batch-row.h"
+#include "options.h"
 #include "content.h"
 #include "modelstore.h"
 
@@ -27,9 +28,11 @@ RfdnBatch *rfdn_batch_new(rfdn_model_store *store);
 void rfdn_batch_add(RfdnBatch *b, RfdnBatchRow *row);
 guint rfdn_batch_get_size(RfdnBatch *b);
 
-/* The outputs under `outdir` with `suffix`; every row queued, or failed
- * with its problem. */
-void rfdn_batch_plan(RfdnBatch *b, const char *outdir, const char *suffix);
+/* The outputs under `outdir` with `suffix`, an existing one treated as
+ * `existing` says (common/batchplan.c); every row queued, skipped, or
+ * failed with its problem.  Returns how many outputs exist already. */
+guint rfdn_batch_plan(RfdnBatch *b, const char *outdir, const char *suffix,
+                      rfdn_existing existing);
 /* Runs the queued rows with model `name` x`scale` for `content` (AUTO:
  * content.h's rule per file).  FALSE with a message when the model cannot
  * be had. */
@@ -40,8 +43,9 @@ void rfdn_batch_cancel(RfdnBatch *b);
 /* Cancels and waits for the end (the main loop runs meanwhile). */
 void rfdn_batch_stop(RfdnBatch *b);
 gboolean rfdn_batch_is_running(RfdnBatch *b);
-/* After a run: the rows done and failed, and whether it was cancelled. */
-void rfdn_batch_count(RfdnBatch *b, int *done, int *failed, gboolean *cancelled);
+/* After a run: the rows done, failed and skipped, and whether it was
+ * cancelled. */
+void rfdn_batch_count(RfdnBatch *b, int *done, int *failed, int *skipped, gboolean *cancelled);
 
 G_END_DECLS
 

@@ -26,9 +26,25 @@ char *rfdn_output_folder(GSettings *settings)
     if (!*f) {
         g_free(f);
         const char *pics = g_get_user_special_dir(G_USER_DIRECTORY_PICTURES);
-        f = g_build_filename(pics ? pics : g_get_home_dir(), _("Upscaled"), NULL);
+        /* the same name in every language: results never land in two
+         * folders as the language changes (issue 28) */
+        f = g_build_filename(pics ? pics : g_get_home_dir(), "Upscaled", NULL);
     }
     return f;
+}
+
+void rfdn_show_output_folder(GSettings *settings, GtkFileChooser *chooser)
+{
+    char *set = g_settings_get_string(settings, "output-folder");
+    char *dir = rfdn_output_folder(settings);
+    if (*set)
+        g_mkdir_with_parents(dir, 0777); /* chosen in the preferences */
+    if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+        gtk_file_chooser_set_filename(chooser, dir);
+    else
+        gtk_file_chooser_unselect_all(chooser);
+    g_free(dir);
+    g_free(set);
 }
 
 static void on_folder_set(RfdnPreferences *p, GtkFileChooserButton *b)
@@ -134,10 +150,7 @@ GtkWidget *rfdn_preferences_new(GtkWindow *parent, GSettings *settings)
     bind_spin(p, p->threads_spin, RFDN_OPT_THREADS);
     bind_spin(p, p->memory_spin, RFDN_OPT_MEMORY);
     bind_spin(p, p->tile_spin, RFDN_OPT_TILE);
-    char *dir = rfdn_output_folder(settings);
-    g_mkdir_with_parents(dir, 0777);
-    gtk_file_chooser_set_filename(GTK_FILE_CHOOSER(p->folder_button), dir);
-    g_free(dir);
+    rfdn_show_output_folder(settings, GTK_FILE_CHOOSER(p->folder_button));
     g_settings_bind(settings, "suffix", p->suffix_entry, "text", G_SETTINGS_BIND_DEFAULT);
     g_settings_bind(settings, "smooth-original", p->smooth_check, "active",
                     G_SETTINGS_BIND_DEFAULT);

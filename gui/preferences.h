@@ -20,6 +20,11 @@ GtkWidget *rfdn_preferences_new(GtkWindow *parent, GSettings *settings);
 /* The batch output folder: the setting, or Pictures/Upscaled (g_free). */
 char *rfdn_output_folder(GSettings *settings);
 
+/* That folder in a chooser: made first when the user chose it in the
+ * preferences, shown when it is there, else none shown (a batch then asks
+ * for one: no folder is made that the user did not choose). */
+void rfdn_show_output_folder(GSettings *settings, GtkFileChooser *chooser);
+
 G_END_DECLS
 
 #endif

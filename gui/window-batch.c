@@ -45,12 +45,19 @@ static void on_batch_progress(RfdnBatch *b, double f, gpointer data)
 static void on_batch_finished(RfdnBatch *b, gpointer data)
 {
     RfdnWindow *w = data;
-    int ok, failed;
+    int ok, failed, skipped;
     gboolean cancelled;
-    rfdn_batch_count(b, &ok, &failed, &cancelled);
+    rfdn_batch_count(b, &ok, &failed, &skipped, &cancelled);
     const double secs = (g_get_monotonic_time() - w->batch_t0) / 1e6;
     char *t = g_strdup_printf(_("%d of %u images upscaled, %d failed (%.1f s)"), ok,
                               rfdn_batch_get_size(b), failed, secs);
+    if (skipped) {
+        char *s = g_strdup_printf(ngettext("%s; %d skipped: its result exists",
+                                           "%s; %d skipped: their results exist", skipped),
+                                  t, skipped);
+        g_free(t);
+        t = s;
+    }
     window_set_status(w, t);
     g_free(t);
     gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(w->progress), !cancelled);
@@ -77,10 +84,7 @@ void rfdn_window_open_batch(RfdnWindow *w, char **paths, int n)
     for (GList *l = rows; l; l = l->next)
         gtk_widget_destroy(l->data);
     g_list_free(rows);
-    char *dir = rfdn_output_folder(w->settings);
-    g_mkdir_with_parents(dir, 0777);
-    gtk_file_chooser_set_filename(GTK_FILE_CHOOSER(w->batch_folder), dir);
-    g_free(dir);
+    rfdn_show_output_folder(w->settings, GTK_FILE_CHOOSER(w->batch_folder));
     for (guint i = 0; i < files->len; i++) {
         const rfdn_plan_item *pi = files->pdata[i];
         GtkWidget *row = rfdn_batch_row_new(pi->input, pi->rel);
@@ -98,9 +102,97 @@ void rfdn_window_open_batch(RfdnWindow *w, char **paths, int n)
     window_update_actions(w);
 }
 
+/* The rows' outputs planned as the CLI plans them (an output that is an
+ * input or another input's fails its row before any work; one that exists
+ * is treated as `existing` says).  Returns how many exist. */
+static guint plan_batch(RfdnWindow *w, rfdn_existing existing, char **folder)
+{
+    char *dir = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(w->batch_folder));
+    char *suffix = window_expand_suffix(w);
+    const guint n = rfdn_batch_plan(w->batch, dir, suffix, existing);
+    g_free(suffix);
+    if (folder)
+        *folder = dir;
+    else
+        g_free(dir);
+    return n;
+}
+
+static void run_batch(RfdnWindow *w, rfdn_existing existing)
+{
+    GError *err = NULL;
+    plan_batch(w, existing, NULL);
+    w->batch_t0 = g_get_monotonic_time();
+    gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(w->progress), 0);
+    window_set_state(w, "running");
+    if (!rfdn_batch_start(w->batch, w->model, w->scale, window_content_setting(w), &err)) {
+        window_show_message(w, err->message);
+        g_error_free(err);
+        window_set_state(w, "error");
+    }
+    window_update_actions(w);
+}
+
+static void on_existing_answer(GtkDialog *d, int response, gpointer data)
+{
+    RfdnWindow *w = data;
+    GtkToggleButton *remember = g_object_get_data(G_OBJECT(d), "remember");
+    const gboolean keep = gtk_toggle_button_get_active(remember);
+    gtk_widget_destroy(GTK_WIDGET(d));
+    w->question = NULL;
+    if (response >= RFDN_EXISTING_SKIP && response <= RFDN_EXISTING_RENAME) {
+        if (keep)
+            g_settings_set_string(w->settings, "existing",
+                                  rfdn_option_get(RFDN_OPT_EXISTING)->choices[response]);
+        run_batch(w, (rfdn_existing)response);
+        return;
+    }
+    /* not now: nothing ran (the next start plans again) */
+    window_set_state(w, "idle");
+    window_update_actions(w);
+}
+
+/* Some results exist: the user chooses, once, before any work. */
+static void ask_existing(RfdnWindow *w, guint n, const char *dir)
+{
+    GtkWidget *d = gtk_message_dialog_new(
+        GTK_WINDOW(w), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_QUESTION,
+        GTK_BUTTONS_NONE, ngettext("%u result exists already", "%u results exist already", n),
+        n);
+    gtk_message_dialog_format_secondary_text(
+        GTK_MESSAGE_DIALOG(d),
+        _("In %s. Skip leaves them as they are and upscales the rest; Replace writes over "
+          "them; Keep Both saves the new ones under another name."),
+        dir);
+    gtk_dialog_add_buttons(GTK_DIALOG(d), _("_Cancel"), GTK_RESPONSE_CANCEL, _("_Skip"),
+                           RFDN_EXISTING_SKIP, _("_Replace"), RFDN_EXISTING_REPLACE,
+                           _("_Keep Both"), RFDN_EXISTING_RENAME, NULL);
+    gtk_dialog_set_default_response(GTK_DIALOG(d), RFDN_EXISTING_SKIP);
+    GtkWidget *remember = gtk_check_button_new_with_mnemonic(_("_Do the same from now on"));
+    gtk_box_pack_end(GTK_BOX(gtk_message_dialog_get_message_area(GTK_MESSAGE_DIALOG(d))),
+                     remember, FALSE, FALSE, 0);
+    g_object_set_data(G_OBJECT(d), "remember", remember);
+    g_signal_connect(d, "response", G_CALLBACK(on_existing_answer), w);
+    w->question = d;
+    gtk_widget_show_all(d);
+    window_set_state(w, "asking");
+}
+
+void rfdn_window_answer_existing(RfdnWindow *w, const char *choice, gboolean remember)
+{
+    if (!w->question)
+        return;
+    GtkToggleButton *r = g_object_get_data(G_OBJECT(w->question), "remember");
+    gtk_toggle_button_set_active(r, remember);
+    const int c = rfdn_option_choice(RFDN_OPT_EXISTING, choice, NULL);
+    gtk_dialog_response(GTK_DIALOG(w->question),
+                        c >= RFDN_EXISTING_SKIP ? c : GTK_RESPONSE_CANCEL);
+}
+
 void rfdn_window_start_batch(RfdnWindow *w)
 {
-    if (!w->batch || !rfdn_batch_get_size(w->batch) || window_busy(w) || w->stopping)
+    if (!w->batch || !rfdn_batch_get_size(w->batch) || window_busy(w) || w->stopping ||
+        w->question)
         return;
     window_show_message(w, NULL);
     /* the model first: without it the rows stay as they were */
@@ -113,24 +205,30 @@ void rfdn_window_start_batch(RfdnWindow *w)
         window_set_state(w, "error");
         return;
     }
-    char *dir = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(w->batch_folder));
-    if (!dir)
-        dir = rfdn_output_folder(w->settings);
-    /* the outputs planned as the CLI plans them: an output that exists, is
-     * an input or is another input's fails its row before any work */
-    char *suffix = window_expand_suffix(w);
-    rfdn_batch_plan(w->batch, dir, suffix);
-    g_free(suffix);
-    g_free(dir);
-    w->batch_t0 = g_get_monotonic_time();
-    gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(w->progress), 0);
-    window_set_state(w, "running");
-    if (!rfdn_batch_start(w->batch, w->model, w->scale, window_content_setting(w), &err)) {
-        window_show_message(w, err->message);
-        g_error_free(err);
+    /* a folder the user chose (or that is there): never one made unasked */
+    char *chosen = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(w->batch_folder));
+    g_free(chosen);
+    if (!chosen) {
+        window_show_message(w, _("Choose the output folder first"));
         window_set_state(w, "error");
+        return;
     }
-    window_update_actions(w);
+    /* existing results: as the preference says, or asked now */
+    char *pref = g_settings_get_string(w->settings, "existing");
+    int existing = rfdn_option_choice(RFDN_OPT_EXISTING, pref, NULL);
+    g_free(pref);
+    if (existing < 0)
+        existing = RFDN_EXISTING_ASK;
+    if (existing == RFDN_EXISTING_ASK) {
+        char *dir; /* counted as if replacing: the rows stay queued meanwhile */
+        const guint n = plan_batch(w, RFDN_EXISTING_REPLACE, &dir);
+        if (n)
+            ask_existing(w, n, dir);
+        g_free(dir);
+        if (n)
+            return;
+    }
+    run_batch(w, (rfdn_existing)existing);
 }
 
 void rfdn_window_open_paths(RfdnWindow *w, char **paths, int n)

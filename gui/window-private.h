@@ -35,6 +35,7 @@ struct _RfdnWindow {
     rfdn_content second_variant;
     RfdnBatch *batch;
     gint64 batch_t0;
+    GtkWidget *question; /* the batch's "results exist" question, while asked */
     const char *state; /* for tests: idle, running, done, cancelled, error, saved, copied */
     char *message;     /* the banner's text, for tests */
 };

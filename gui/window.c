@@ -124,7 +124,7 @@ void window_set_state(RfdnWindow *w, const char *state)
         "state=%s\nimage=%s\nmodel=%s\nscale=%d\nzoom=%.4f\nupscale-label=%s\n"
         "page=%s\nfirst-pass-ms=%.0f\nmessage=%s\ncontent-why=%s\nsecond=%s\n"
         "second-why=%s\nsecond-label=%s\nenabled=%s\nupscale-suggested=%d\n"
-        "result-label=%s\ntitle=%s\nicon=%s %d\n",
+        "result-label=%s\ntitle=%s\nicon=%s %d\nstatus=%s\n",
         state, w->doc ? rfdn_document_get_name(w->doc) : "", w->model, w->scale,
         rfdn_compare_get_zoom(RFDN_COMPARE(w->compare)),
         gtk_button_get_label(GTK_BUTTON(w->upscale_button)), window_page(w),
@@ -138,7 +138,8 @@ void window_set_state(RfdnWindow *w, const char *state)
         /* the window's icon and whether the icon theme has it (installed) */
         gtk_window_get_icon_name(GTK_WINDOW(w)),
         gtk_icon_theme_has_icon(gtk_icon_theme_get_default(),
-                                gtk_window_get_icon_name(GTK_WINDOW(w))));
+                                gtk_window_get_icon_name(GTK_WINDOW(w))),
+        gtk_label_get_text(GTK_LABEL(w->status_label)));
     g_free(second_label);
     g_free(enabled);
     char *tmp = g_strconcat(f, ".tmp", NULL);
@@ -456,7 +457,9 @@ void rfdn_window_set_smooth(RfdnWindow *w, gboolean on)
 
 void rfdn_window_screenshot(RfdnWindow *w, const char *path)
 {
-    GtkWidget *t = w->prefs && gtk_widget_get_visible(w->prefs) ? w->prefs : GTK_WIDGET(w);
+    GtkWidget *t = w->question                                   ? w->question
+                   : w->prefs && gtk_widget_get_visible(w->prefs) ? w->prefs
+                                                                  : GTK_WIDGET(w);
     /* a few frames' time, so the window shows its last change (a
      * sensitivity or style change is drawn at the next frame) */
     const gint64 until = g_get_monotonic_time() + 100000;
@@ -499,11 +502,13 @@ void rfdn_window_close_preferences(RfdnWindow *w)
 
 void rfdn_window_set_preference(RfdnWindow *w, const char *key, const char *value)
 {
-    for (int id = RFDN_OPT_THREADS; id < RFDN_OPT_COUNT; id++)
+    for (int id = RFDN_OPT_EXISTING; id < RFDN_OPT_COUNT; id++)
         if (!strcmp(key, rfdn_option_get(id)->key)) {
             GError *err = NULL;
             int v;
-            if (rfdn_option_parse_int(id, value, &v, &err))
+            if (rfdn_option_get(id)->choices && rfdn_option_choice(id, value, &err) >= 0)
+                g_settings_set_string(w->settings, key, value);
+            else if (!rfdn_option_get(id)->choices && rfdn_option_parse_int(id, value, &v, &err))
                 g_settings_set_int(w->settings, key, v);
             else {
                 window_refuse(w, err->message);
@@ -511,7 +516,7 @@ void rfdn_window_set_preference(RfdnWindow *w, const char *key, const char *valu
             }
             return;
         }
-    g_warning("set-preference: no integer preference '%s'", key);
+    g_warning("set-preference: no such preference '%s'", key);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -28,6 +28,10 @@ void rfdn_window_choose_files(RfdnWindow *w);
 /* The image again, or the batch when it is shown. */
 void rfdn_window_upscale(RfdnWindow *w);
 void rfdn_window_start_batch(RfdnWindow *w);
+/* The answer to the batch's "results exist" question, as its buttons give
+ * it: skip, replace, rename, or anything else for Cancel; `remember` as its
+ * check box (tests drive it so, over D-Bus). */
+void rfdn_window_answer_existing(RfdnWindow *w, const char *choice, gboolean remember);
 void rfdn_window_cancel(RfdnWindow *w);
 /* Stops what runs and waits for it (before a change or quitting); FALSE
  * when a stop is already under way (called from within it). */

@@ -494,7 +494,8 @@ rfdn_status rfdn_upscale(rfdn_context *ctx, const rfdn_image *in, const rfdn_ima
     rfdn_status st = check_images(ctx, in, out);
     /* narrow and tall: the run sees the image transposed (transpose.c) */
     const bool transposed = st == RFDN_OK && rfdn_runs_transposed(in->width, in->height);
-    const int w = transposed ? in->height : in->width, h = transposed ? in->width : in->height;
+    const int w = st != RFDN_OK ? 0 : transposed ? in->height : in->width;
+    const int h = st != RFDN_OK ? 0 : transposed ? in->width : in->height;
     if (st == RFDN_OK && transposed)
         st = ensure_transposed(ctx);
     if (st == RFDN_OK)
