@@ -103,15 +103,16 @@ static gboolean file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* "NAME (2).EXT", "(3)" ...: the first name that is neither on disk nor
- * planned (g_free). */
-static char *free_name(const char *path, GHashTable *outs)
+/* "NAME (2).EXT", "(3)" ...: the first name that is neither on disk, nor
+ * planned, nor any input's own output name (another input's result, in
+ * this part of a sharded batch or in another, keeps its name) (g_free). */
+static char *free_name(const char *path, GHashTable *outs, GHashTable *own)
 {
     const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
     const size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
     for (int n = 2;; n++) {
         char *p = g_strdup_printf("%.*s (%d)%s", (int)stem, path, n, path + stem);
-        if (!file_exists(p) && !g_hash_table_contains(outs, p))
+        if (!file_exists(p) && !g_hash_table_contains(outs, p) && !g_hash_table_contains(own, p))
             return p;
         g_free(p);
     }
@@ -130,6 +131,7 @@ static gboolean is_an_input(GPtrArray *items, const char *out)
 int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o)
 {
     GHashTable *outs = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *own = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     int bad = 0;
     for (guint k = 0; k < items->len; k++) {
         rfdn_plan_item *it = items->pdata[k];
@@ -137,6 +139,7 @@ int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o)
         g_free(it->output);
         it->output = o->output ? g_strdup(o->output)
                                : rfdn_plan_output_name(o->outdir, it->rel, o->format, o->suffix);
+        g_hash_table_add(own, g_strdup(it->output));
     }
     for (guint k = 0; k < items->len; k++) {
         rfdn_plan_item *it = items->pdata[k];
@@ -157,7 +160,7 @@ int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o)
             else if (o->existing == RFDN_EXISTING_SKIP)
                 it->skip = TRUE;
             else if (o->existing == RFDN_EXISTING_RENAME) {
-                char *n = free_name(it->output, outs);
+                char *n = free_name(it->output, outs, own);
                 g_free(it->output);
                 it->output = n;
             }
@@ -174,5 +177,6 @@ int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o)
         g_hash_table_add(outs, it->output);
     }
     g_hash_table_destroy(outs);
+    g_hash_table_destroy(own);
     return bad;
 }

@@ -44,13 +44,14 @@ typedef rfdn_context *(*rfdn_job_context_fn)(gpointer user, const char *path,
                                              const rfdn_io_image *image, char **why,
                                              GError **error);
 /* A job that loads `input`, upscales it and saves the result as `output`
- * (folders made; an existing file is not overwritten). */
+ * (folders made; an existing file is not overwritten unless
+ * rfdn_job_set_replace() says so). */
+RfdnJob *rfdn_job_new_file(const char *input, const char *output, rfdn_job_context_fn choose,
+                           gpointer user);
+
 /* A file job replaces an output that exists (else such an output fails
  * the save and is left as it is). */
 void rfdn_job_set_replace(RfdnJob *j, gboolean replace);
-
-RfdnJob *rfdn_job_new_file(const char *input, const char *output, rfdn_job_context_fn choose,
-                           gpointer user);
 
 void rfdn_job_run_async(RfdnJob *job, GCancellable *cancellable, GAsyncReadyCallback callback,
                         gpointer user);

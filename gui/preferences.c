@@ -15,7 +15,7 @@ struct _RfdnPreferences {
     GtkDialog parent;
     GSettings *settings;
     GtkWidget *model_combo, *scale_combo, *alpha_combo, *threads_spin, *memory_spin, *tile_spin;
-    GtkWidget *folder_button, *suffix_entry, *smooth_check;
+    GtkWidget *folder_button, *suffix_entry, *existing_combo, *smooth_check;
 };
 
 G_DEFINE_TYPE(RfdnPreferences, rfdn_preferences, GTK_TYPE_DIALOG)
@@ -77,6 +77,7 @@ static void rfdn_preferences_class_init(RfdnPreferencesClass *k)
     CHILD(tile_spin);
     CHILD(folder_button);
     CHILD(suffix_entry);
+    CHILD(existing_combo);
     CHILD(smooth_check);
 #undef CHILD
     gtk_widget_class_bind_template_callback(wc, on_folder_set);
@@ -152,6 +153,8 @@ GtkWidget *rfdn_preferences_new(GtkWindow *parent, GSettings *settings)
     bind_spin(p, p->tile_spin, RFDN_OPT_TILE);
     rfdn_show_output_folder(settings, GTK_FILE_CHOOSER(p->folder_button));
     g_settings_bind(settings, "suffix", p->suffix_entry, "text", G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(settings, "existing", p->existing_combo, "active-id",
+                    G_SETTINGS_BIND_DEFAULT);
     g_settings_bind(settings, "smooth-original", p->smooth_check, "active",
                     G_SETTINGS_BIND_DEFAULT);
     g_signal_connect(p, "response", G_CALLBACK(gtk_widget_destroy), NULL);

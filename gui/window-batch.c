@@ -176,6 +176,7 @@ static void ask_existing(RfdnWindow *w, guint n, const char *dir)
     w->question = d;
     gtk_widget_show_all(d);
     window_set_state(w, "asking");
+    window_update_actions(w); /* (Cancel on, Start off while asked) */
 }
 
 void rfdn_window_answer_existing(RfdnWindow *w, const char *choice, gboolean remember)
@@ -191,8 +192,7 @@ void rfdn_window_answer_existing(RfdnWindow *w, const char *choice, gboolean rem
 
 void rfdn_window_start_batch(RfdnWindow *w)
 {
-    if (!w->batch || !rfdn_batch_get_size(w->batch) || window_busy(w) || w->stopping ||
-        w->question)
+    if (!w->batch || !rfdn_batch_get_size(w->batch) || window_busy(w) || w->stopping)
         return;
     window_show_message(w, NULL);
     /* the model first: without it the rows stay as they were */
@@ -207,8 +207,9 @@ void rfdn_window_start_batch(RfdnWindow *w)
     }
     /* a folder the user chose (or that is there): never one made unasked */
     char *chosen = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(w->batch_folder));
+    const gboolean has_folder = chosen != NULL;
     g_free(chosen);
-    if (!chosen) {
+    if (!has_folder) {
         window_show_message(w, _("Choose the output folder first"));
         window_set_state(w, "error");
         return;

@@ -186,9 +186,11 @@ void window_set_status(RfdnWindow *w, const char *text)
     gtk_label_set_text(GTK_LABEL(w->status_label), text);
 }
 
+/* Busy: something runs, or the batch's question waits for its answer (its
+ * plan would be stale after a change: what stops a run closes it too). */
 gboolean window_busy(RfdnWindow *w)
 {
-    return (w->doc && rfdn_document_get_state(w->doc) == RFDN_DOCUMENT_RUNNING) ||
+    return w->question || (w->doc && rfdn_document_get_state(w->doc) == RFDN_DOCUMENT_RUNNING) ||
            window_second_busy(w) ||
            (w->batch && rfdn_batch_is_running(w->batch));
 }
@@ -349,6 +351,10 @@ void rfdn_window_cancel(RfdnWindow *w)
 {
     if (!window_busy(w))
         return;
+    if (w->question) { /* nothing runs yet: answered as Cancel */
+        gtk_dialog_response(GTK_DIALOG(w->question), GTK_RESPONSE_CANCEL);
+        return;
+    }
     if (w->doc)
         rfdn_document_cancel(w->doc);
     if (w->second)
@@ -366,6 +372,8 @@ gboolean rfdn_window_stop(RfdnWindow *w)
         return FALSE;
     w->stopping = TRUE;
     g_object_ref(w);
+    if (w->question) /* (answered as Cancel: nothing ran) */
+        gtk_dialog_response(GTK_DIALOG(w->question), GTK_RESPONSE_CANCEL);
     if (w->doc)
         rfdn_document_stop(w->doc);
     if (w->second)

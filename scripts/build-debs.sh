@@ -37,23 +37,29 @@ dist=$SRC/build-dist
 rm -rf "$dist/meson-dist"
 meson dist -C "$dist" --no-tests --allow-dirty --formats xztar > /dev/null
 tarball=$dist/meson-dist/rfdn-upscaler-$version.tar.xz
-find "$OUT" -mindepth 1 -maxdepth 1 -type f -delete
+# this script's own outputs of an earlier build, and nothing else of OUTDIR
+rm -f "$OUT"/*.deb "$OUT"/*.ddeb "$OUT"/*.dsc "$OUT"/*.debian.tar.xz "$OUT"/*.orig.tar.xz \
+    "$OUT"/*.buildinfo "$OUT"/*.changes "$OUT/build.log" "$OUT/build-dep.log" "$OUT/lintian.txt"
+# debian/ as committed too (the working tree's may hold uncommitted changes)
+git -C "$SRC" archive --format=tar -o "$dist/debian.tar" HEAD debian
 cp "$tarball" "$OUT/rfdn-upscaler_$version.orig.tar.xz"
 echo "$me: $(basename "$tarball"): $(du -h "$tarball" | cut -f1)"
 
-# the build dependencies, into the kept root (apt resolves debian/control's
-# alternatives: libgimp2.0-dev on 12, libgimp-3.0-dev on 13)
-"$SRC/scripts/debian-root.sh" "$SUITE" "$ROOT" "$BASE" \
-    "cd /src && (dpkg-checkbuilddeps >/dev/null 2>&1 || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q --no-install-recommends ./))"
-
-# the build and lintian, in a throwaway copy of that root
-RFDN_ROOT_OUT=$OUT "$SRC/scripts/debian-root.sh" --fresh "$SUITE" "$ROOT" "$BASE" "
+# the build and lintian, in a throwaway copy of the kept root (which holds
+# only $BASE): the build dependencies are installed there each time from
+# debian/control alone (apt resolves its alternatives: libgimp2.0-dev on
+# 12, libgimp-3.0-dev on 13), so a Build-Depends dropped by mistake fails
+# the build; the downloads are cached
+cache=${RFDN_ROOT_APT_CACHE:-/var/cache/rfdn-upscaler/apt-$SUITE}
+RFDN_ROOT_APT_CACHE=$cache RFDN_ROOT_OUT=$OUT "$SRC/scripts/debian-root.sh" --fresh "$SUITE" "$ROOT" "$BASE" "
     set -e
     mkdir /tmp/b && cd /tmp/b
     cp /out/rfdn-upscaler_$version.orig.tar.xz .
     tar xf rfdn-upscaler_$version.orig.tar.xz
-    cp -a /src/debian rfdn-upscaler-$version/
+    tar xf /src/build-dist/debian.tar -C rfdn-upscaler-$version
     cd rfdn-upscaler-$version
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q --no-install-recommends ./; } \
+        > /out/build-dep.log 2>&1 || { tail -30 /out/build-dep.log; exit 1; }
     dpkg-buildpackage -us -uc -j2 > /out/build.log 2>&1 || { tail -60 /out/build.log; exit 1; }
     cd ..
     cp *.deb *.dsc *.debian.tar.xz *.buildinfo *.changes /out/

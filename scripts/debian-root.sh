@@ -12,8 +12,8 @@
 # --fresh: the command runs in a throwaway copy of the root (an overlay):
 # what it installs or writes there is gone afterwards, so every run starts
 # from the same clean root.
-# Exit status 77: the root cannot be made or entered here (no mirror, no
-# mmdebstrap, no mount namespaces).
+# Exit status 77: the root cannot be made or entered here (no mirror in
+# reach, no mmdebstrap, no mount namespaces); any other failure is 1.
 set -eu
 fresh=0
 [ "${1:-}" = --fresh ] && { fresh=1; shift; }
@@ -27,16 +27,32 @@ APTCACHE=${RFDN_ROOT_APT_CACHE:-}
 me=debian-root.sh
 [ "$(id -u)" -eq 0 ] || { echo "$me: needs root (mmdebstrap, chroot, mounts)" >&2; exit 77; }
 
+# a root of this suite made before the marker existed (an older
+# gimp3-root.sh) is kept: its missing packages are added below
+if [ ! -f "$ROOT/.made-by-debian-root-sh" ] && [ -x "$ROOT/usr/bin/dpkg" ] &&
+    grep -qx "VERSION_CODENAME=$SUITE" "$ROOT/etc/os-release" 2>/dev/null; then
+    touch "$ROOT/.made-by-debian-root-sh"
+fi
 if [ ! -f "$ROOT/.made-by-debian-root-sh" ]; then
     command -v mmdebstrap >/dev/null || { echo "$me: needs mmdebstrap" >&2; exit 77; }
+    # only a mirror out of reach is a reason to skip; any other failure of
+    # mmdebstrap (a package name wrong, a broken dependency) is a failure
+    probe=$(mktemp)
+    if ! timeout 60 /usr/lib/apt/apt-helper download-file "$MIRROR/dists/$SUITE/Release" "$probe" \
+        > /dev/null 2>&1; then
+        rm -f "$probe"
+        echo "$me: no access to $MIRROR ($MIRROR/dists/$SUITE/Release)" >&2
+        exit 77
+    fi
+    rm -f "$probe"
     echo "$me: making the Debian $SUITE root in $ROOT (once; a few minutes)"
     mkdir -p "$(dirname "$ROOT")"
     rm -rf "$ROOT.tmp"
     if ! mmdebstrap --variant=apt --include="$(echo $PKGS | tr ' ' ',')" "$SUITE" "$ROOT.tmp" \
         "$MIRROR"; then
         rm -rf "$ROOT.tmp"
-        echo "$me: could not make the Debian $SUITE root (no access to $MIRROR?)" >&2
-        exit 77
+        echo "$me: mmdebstrap could not make the Debian $SUITE root (above)" >&2
+        exit 1
     fi
     touch "$ROOT.tmp/.made-by-debian-root-sh"
     rm -rf "$ROOT"

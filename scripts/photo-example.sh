@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Makes docs/photo-example.png for the README: a real photograph reduced 4
 # times and saved as a web JPEG (quality 70, 4:2:0), then upscaled x4 by
-# bicubic, by the clean E-RFDN x4 and by the photo E-RFDN x4 (with the CLI,
-# -m, so the variants are the named files); one crop of each, side by side.
+# bicubic, by a clean x4 model and by its photo variant (with the CLI, -m,
+# so the variants are the named files; RFDN x4 by default, the first x4
+# photo model to ship, or ARCH=e-rfdn); one crop of each, side by side.
 # The photograph is one of ../shared/datasets/train/Photos: the photo
 # models were trained on it (at other crops and degradations).
 #   scripts/photo-example.sh [CLI [PHOTO [X Y]]]     (X Y: the crop in the result)
@@ -13,6 +14,7 @@ CLI=${1:-build/cli/rfdn-upscale}
 PHOTO=${2:-${RFDN_SHARED_DIR:-../shared}/datasets/train/Photos/bb106.jpg}
 X=${3:-}
 Y=${4:-}
+ARCH=${ARCH:-rfdn}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 /usr/bin/python3 - "$PHOTO" "$T" <<'PY'
@@ -24,18 +26,19 @@ w, h = im.size[0] // 4 // 8 * 8, im.size[1] // 4 // 8 * 8
 im.resize((w, h), Image.LANCZOS).save(t + "/web.jpg", quality=70, subsampling=2)
 Image.open(t + "/web.jpg").resize((w * 4, h * 4), Image.BICUBIC).save(t + "/bicubic.png")
 PY
-"$CLI" -q -m models/e-rfdn-x4.safetensors "$T/web.jpg" -o "$T/clean.png"
-"$CLI" -q -m models/e-rfdn-x4-photo.safetensors "$T/web.jpg" -o "$T/photo.png"
-/usr/bin/python3 - "$T" "$X" "$Y" <<'PY'
+"$CLI" -q -m "models/$ARCH-x4.safetensors" "$T/web.jpg" -o "$T/clean.png"
+"$CLI" -q -m "models/$ARCH-x4-photo.safetensors" "$T/web.jpg" -o "$T/photo.png"
+/usr/bin/python3 - "$T" "$X" "$Y" "$ARCH" <<'PY'
 import sys
 from PIL import Image, ImageDraw
-t, x, y = sys.argv[1:4]
+t, x, y, arch = sys.argv[1:5]
+name = {"rfdn": "RFDN", "e-rfdn": "E-RFDN"}[arch]
 imgs = [Image.open("%s/%s.png" % (t, n)) for n in ("bicubic", "clean", "photo")]
 w, h = imgs[0].size
 c = 256
 x = int(x) if x else (w - c) // 2
 y = int(y) if y else (h - c) // 2
-labels = ["web JPEG (q70), bicubic x4", "E-RFDN x4 clean", "E-RFDN x4 photo"]
+labels = ["web JPEG (q70), bicubic x4", name + " x4 clean", name + " x4 photo"]
 out = Image.new("RGB", (3 * c + 16, c + 22), (255, 255, 255))
 d = ImageDraw.Draw(out)
 for i, (im, lab) in enumerate(zip(imgs, labels)):

@@ -125,6 +125,15 @@ act answer-existing "('cancel', false)"
 check "... Cancel: nothing runs" wait_for state idle 10
 check "... nothing rewritten" [ "$(stat -c %Y.%s "$OUT/a/x-x$S.png")" = "$before" ]
 act batch-start; wait_for state asking 30
+act cancel
+check "... the Cancel action closes the question too" wait_for state idle 10
+act batch-start; wait_for state asking 30
+act open-batch "['$T/tree']"
+wait_for state idle 10
+act batch-start
+check "... and so does opening a batch: Start then asks again" wait_for state asking 30
+act answer-existing "('cancel', false)"; wait_for state idle 10
+act batch-start; wait_for state asking 30
 act answer-existing "('skip', false)"
 check "... Skip: the batch done at once" wait_for state done 30
 check "... the status says so ($(field status))" sh -c "echo '$(field status)' | grep -q '2 skipped: their results exist'"

@@ -114,6 +114,13 @@ check "--existing skip: status 0, said, the file left as it was" sh -c "[ $rc -e
 "$CLI" -q -m "$MODEL" --existing rename "$I/sample.png" -o "$O/out.png"
 check "--existing rename: out (2).png then out (3).png, the first left" sh -c "[ $rc -eq 0 ] && [ -s '$O/out (2).png' ] && [ -s '$O/out (3).png' ] && [ \"\$(md5sum < '$O/out.png')\" = '$before' ]"
 rm -f "$O/out (2).png" "$O/out (3).png"
+# a new name never taken from another input's own result: b.png's result
+# exists, and b (2).png is an input too (it keeps its name; b.png's goes to (3))
+mkdir -p "$T/rn/in" "$T/rn/out"
+cp "$I/sample.png" "$T/rn/in/b.png"; cp "$I/sample.png" "$T/rn/in/b (2).png"
+cp "$I/sample.png" "$T/rn/out/b.png"
+"$CLI" -q -m "$MODEL" --existing rename -d "$T/rn/out" "$T/rn/in/b.png" "$T/rn/in/b (2).png" 2>"$T/err"; rc=$?
+check "--existing rename: b (2).png keeps its own name, b.png's new result is b (3).png" sh -c "[ $rc -eq 0 ] && [ -s '$T/rn/out/b (2).png' ] && [ -s '$T/rn/out/b (3).png' ] && cmp -s '$T/rn/out/b.png' '$I/sample.png'"
 "$CLI" -m "$MODEL" "$I/sample.png" -o "$O/out.png" 2>"$T/err"
 check "refused: the message names the choices" grep -q 'use --overwrite to replace it, or --existing skip or rename' "$T/err"
 for bad in ask never; do

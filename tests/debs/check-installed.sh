@@ -119,8 +119,9 @@ check "gimp-console-$GV runs the plug-in with the packaged models ($(png_size "$
 for n in $NAMES; do dpkg -L "$n"; done | sort -u | while read -r f; do
     [ -d "$f" ] || echo "$f"
 done > "$T/files"
-DEBIAN_FRONTEND=noninteractive apt-get purge -y -q $NAMES > "$T/purge.log" 2>&1
-check "apt purge ($(echo $NAMES))" [ $? -eq 0 ]
+purged=0
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -q $NAMES > "$T/purge.log" 2>&1 || purged=$?
+check "apt purge ($(echo $NAMES))" [ "$purged" -eq 0 ]
 left=$(while read -r f; do [ -e "$f" ] && echo "$f"; done < "$T/files")
 check "... removes each of their $(wc -l < "$T/files") files${left:+ (left: $left)}" [ -z "$left" ]
 # nothing else of theirs either: no file named after them, none that
