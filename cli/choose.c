@@ -26,9 +26,11 @@ static rfdn_context *get(rfdn_chooser *c, rfdn_content variant, bool *fell_back)
 {
     GError *err = NULL;
     char *note = NULL;
+    const char *used = c->file;
     rfdn_context *ctx = c->file ? rfdn_model_store_get_file(c->store, c->file, &err)
                                 : rfdn_model_store_get(c->store, c->name, c->scale, variant,
-                                                       NULL, &note, &err);
+                                                       &used, &note, &err);
+    c->used = ctx ? used : NULL;
     if (!ctx)
         print_error(c, err);
     if (note && !c->noted && !c->quiet)

@@ -19,6 +19,7 @@ typedef struct rfdn_chooser {
     rfdn_content content; /* --content */
     bool quiet;
     bool noted;           /* the missing-photo-model note was printed */
+    const char *used;     /* the file of the context returned last (the store's) */
 } rfdn_chooser;
 
 /* The context for the clean model (the photo one with --content photo, or

@@ -47,9 +47,10 @@ static bool same_as_reference(const char *path, const char *dir, const uint8_t *
                 (lref->channels >= 3 ? 3 : 1) == c;
     uint8_t *lc = same ? crop_channels(lref, c, lw, lh) : NULL;
     same = same && lc && !memcmp(lc, lr, (size_t)lw * lh * c);
-    if (!same)
-        fprintf(stderr, PROG ": %s: the generated LR image differs from %s%s%s\n", path, ref,
-                err ? ": " : "", err ? err->message : "");
+    if (!lref) /* nothing to compare with: not a difference */
+        fprintf(stderr, PROG ": %s: --check-lr: cannot read %s: %s\n", path, ref, err->message);
+    else if (!same)
+        fprintf(stderr, PROG ": %s: the generated LR image differs from %s\n", path, ref);
     g_clear_error(&err);
     g_free(lc);
     rfdn_io_image_free(lref);
@@ -79,8 +80,10 @@ static int upscale(rfdn_context *ctx, const rfdn_eval_options *o, const char *pa
     return -1;
 }
 
+/* Y-PSNR / SSIM of image `path`; *bic (when not NULL) the bicubic
+ * baseline's Y-PSNR on the same LR. */
 static int eval_one(rfdn_context *ctx, const char *path, const rfdn_eval_options *o,
-                    double *psnr, double *ssim)
+                    double *psnr, double *ssim, double *bic)
 {
     GError *err = NULL;
     rfdn_io_image *hr = rfdn_io_load(path, (uint64_t)1 << 28, &err);
@@ -126,6 +129,13 @@ static int eval_one(rfdn_context *ctx, const char *path, const rfdn_eval_options
     rfdn_luma(sr, w, h, c, (size_t)w * c, c == 1, ys);
     *psnr = rfdn_psnr(yh, ys, w, h, s);
     *ssim = rfdn_ssim(yh, ys, w, h, s);
+    if (bic) {
+        const rfdn_eval_options b = {.scale = s, .bicubic = true};
+        if (upscale(NULL, &b, path, lr, w / s, h / s, c, sr) != 0)
+            goto out;
+        rfdn_luma(sr, w, h, c, (size_t)w * c, c == 1, ys);
+        *bic = rfdn_psnr(yh, ys, w, h, s);
+    }
     ret = 0;
 out:
     g_free(hrc);
@@ -142,26 +152,45 @@ int rfdn_cmd_eval(rfdn_context *ctx, char **args, int n, const rfdn_eval_options
     GPtrArray *items = rfdn_plan_new(); /* a folder's images, not its subfolders' */
     for (int i = 0; i < n; i++)
         rfdn_plan_add(items, args[i], FALSE);
-    double sum_psnr = 0, sum_ssim = 0;
+    double sum_psnr = 0, sum_ssim = 0, sum_bic = 0;
     int count = 0, failed = 0;
-    if (!o->quiet)
-        printf("%-24s %9s %7s\n", "image", "Y-PSNR", "SSIM");
+    /* what is measured, on what input; beside a model, the bicubic
+     * baseline on the same LR (the gain a user sees) */
+    const bool with_bic = !o->bicubic;
+    if (!o->quiet) {
+        if (o->bicubic)
+            printf("model: MATLAB bicubic x%d (the baseline)\n", o->scale);
+        else
+            printf("model: %s\n", o->model ? o->model : "?");
+        if (o->jpeg_quality)
+            printf("input: each HR reduced x%d with MATLAB bicubic, saved as JPEG quality %d "
+                   "(4:2:0)\n", o->scale, o->jpeg_quality);
+        else
+            printf("input: each HR reduced x%d with MATLAB bicubic\n", o->scale);
+        printf("%-24s %9s %7s%s\n", "image", "Y-PSNR", "SSIM", with_bic ? "  bicubic" : "");
+    }
     for (guint i = 0; i < items->len && !*o->interrupted; i++) {
         const char *path = ((rfdn_plan_item *)items->pdata[i])->input;
-        double p, q;
-        if (eval_one(ctx, path, o, &p, &q) != 0) {
+        double p, q, b = 0;
+        if (eval_one(ctx, path, o, &p, &q, with_bic ? &b : NULL) != 0) {
             failed++;
             continue;
         }
         char *base = g_path_get_basename(path);
-        if (!o->quiet)
+        if (!o->quiet && with_bic)
+            printf("%-24s %9.4f %7.4f %8.4f\n", base, p, q, b);
+        else if (!o->quiet)
             printf("%-24s %9.4f %7.4f\n", base, p, q);
         g_free(base);
         sum_psnr += p;
         sum_ssim += q;
+        sum_bic += b;
         count++;
     }
-    if (count)
+    if (count && with_bic)
+        printf("%-24s %9.4f %7.4f %8.4f\n", "average", sum_psnr / count, sum_ssim / count,
+               sum_bic / count);
+    else if (count)
         printf("%-24s %9.4f %7.4f\n", "average", sum_psnr / count, sum_ssim / count);
     g_ptr_array_free(items, TRUE);
     return *o->interrupted ? 130 : failed || !count ? 1 : 0;

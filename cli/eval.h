@@ -14,6 +14,7 @@ typedef struct rfdn_eval_options {
     int jpeg_quality;       /* 0, or the LR saved as JPEG at this quality first */
     const char *check_lr;   /* compare each LR made with DIR/<name> */
     bool quiet;             /* only the average */
+    const char *model;      /* what is measured, for the heading (NULL with bicubic) */
     volatile sig_atomic_t *interrupted;
 } rfdn_eval_options;
 

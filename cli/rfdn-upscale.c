@@ -27,6 +27,7 @@
 #include "modelstore.h"
 #include "rfdn.h"
 #include "upscale.h"
+#include "weights.h"
 
 static rfdn_context *volatile g_ctx; /* for the signal handler */
 static volatile sig_atomic_t g_interrupted;
@@ -62,12 +63,22 @@ static int cmd_models(void)
                                                    : "");
     g_free(src);
     printf("\n");
+    /* the file each name runs (for clean e-rfdn x4 the official one when it
+     * is configured), and whose weights it holds */
     for (int n = 0; n < 2; n++)
         for (int s = 2; s <= 4; s++)
             for (int photo = 0; photo < 2; photo++) {
-                char *found = rfdn_installed_variant(names[n], s, photo);
-                printf("  %-7s x%d %-6s %s\n", names[n], s, photo ? "photo" : "clean",
-                       found ? found : "(not installed)");
+                char *found = photo ? rfdn_installed_variant(names[n], s, TRUE)
+                                    : rfdn_find_model(names[n], s, NULL, NULL);
+                rfdn_model *m = NULL;
+                char err[256] = "";
+                if (found && rfdn_model_load(found, &m, err, sizeof err) != RFDN_OK)
+                    m = NULL;
+                printf("  %-7s x%d %-6s %s%s%s%s%s\n", names[n], s, photo ? "photo" : "clean",
+                       found ? found : "(not installed)", found ? "  (" : "",
+                       m ? rfdn_weights_whose(m, rfdn_weights_is_official_path(found)) : "",
+                       found && !m ? err : "", found ? ")" : "");
+                rfdn_model_unref(m);
                 g_free(found);
             }
     char *off = rfdn_official_model_path();
@@ -103,7 +114,15 @@ static int cmd_eval(cli_options *o, rfdn_chooser *mc)
         g_ctx = ctx;
         catch_signals();
         o->eval.scale = mc->scale;
+        /* which model, and whose weights, above the table */
+        char *d = rfdn_weights_describe(rfdn_context_get_model(ctx),
+                                        mc->official || rfdn_weights_is_official_path(mc->used));
+        char *m = g_strdup_printf("%s (%s)", mc->used, d);
+        o->eval.model = m;
         ret = rfdn_cmd_eval(ctx, o->inputs, o->ninputs, &o->eval);
+        o->eval.model = NULL;
+        g_free(m);
+        g_free(d);
     }
     mc->file = NULL;
     g_free(photo_file);

@@ -2,8 +2,10 @@
 /* The batch planner of batchplan.h. */
 #include "batchplan.h"
 
+
 #include <string.h>
 #include <sys/stat.h>
+#include <glib/gi18n-lib.h>
 
 static void item_free(gpointer p)
 {
@@ -149,9 +151,9 @@ int rfdn_plan_outputs(GPtrArray *items, const rfdn_plan_options *o)
         if (!strcmp(it->output, "-"))
             ; /* standard output */
         else if (is_an_input(items, it->output))
-            why = g_strdup_printf("%s: refusing to overwrite an input", it->output);
+            why = g_strdup_printf(_("%s: refusing to overwrite an input"), it->output);
         else if (g_hash_table_contains(outs, it->output))
-            why = g_strdup_printf("%s: two inputs would be written to %s; skipped", it->input,
+            why = g_strdup_printf(_("%s: two inputs would be written to %s; skipped"), it->input,
                                   it->output);
         else if (!it->elsewhere && (it->existed = file_exists(it->output))) {
             if (o->existing == RFDN_EXISTING_ASK)

@@ -2,6 +2,7 @@
 /* Clean or photo: the rule of content.h (JPEG tables, blockiness). */
 #include "content.h"
 
+
 #include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <glib/gi18n-lib.h>
 
 static const char *const names[] = {"auto", "clean", "photo"};
 
@@ -219,23 +221,23 @@ double rfdn_blockiness(const rfdn_image *im)
 rfdn_content rfdn_content_guess(int jpeg_quality, const rfdn_image *pixels, char **why)
 {
     if (jpeg_quality > 0 && jpeg_quality <= RFDN_CONTENT_JPEG_MAX_QUALITY) {
-        *why = g_strdup_printf("JPEG quality about %d: photo model", jpeg_quality);
+        *why = g_strdup_printf(_("JPEG quality about %d: photo model"), jpeg_quality);
         return RFDN_CONTENT_PHOTO;
     }
     char jq[48] = "";
     if (jpeg_quality > 0)
-        snprintf(jq, sizeof jq, "JPEG quality about %d, ", jpeg_quality);
+        snprintf(jq, sizeof jq, _("JPEG quality about %d, "), jpeg_quality);
     if (!pixels) {
-        *why = g_strdup_printf("%sno sign of JPEG compression: clean model", jq);
+        *why = g_strdup_printf(_("%sno sign of JPEG compression: clean model"), jq);
         return RFDN_CONTENT_CLEAN;
     }
     const double b = rfdn_blockiness(pixels);
     if (b >= RFDN_CONTENT_BLOCKINESS_PHOTO) {
-        *why = g_strdup_printf("%sJPEG block edges in the pixels (blockiness %.2f): photo model",
+        *why = g_strdup_printf(_("%sJPEG block edges in the pixels (blockiness %.2f): photo model"),
                                jq, b);
         return RFDN_CONTENT_PHOTO;
     }
-    *why = g_strdup_printf("%sno JPEG block edges (blockiness %.2f): clean model", jq, b);
+    *why = g_strdup_printf(_("%sno JPEG block edges (blockiness %.2f): clean model"), jq, b);
     return RFDN_CONTENT_CLEAN;
 }
 

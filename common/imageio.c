@@ -2,6 +2,7 @@
 /* Image files on libvips: see imageio.h.  Reading here, writing in
  * imagesave.c. */
 #include "imageio.h"
+
 #include "imageio-private.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 
 #include <glib/gstdio.h>
 #include <vips/vips.h>
+#include <glib/gi18n-lib.h>
 
 G_DEFINE_QUARK(rfdn-io-error-quark, rfdn_io_error)
 
@@ -259,9 +261,12 @@ static const char *fmt_pages(VipsImage *im, char *buf, size_t n)
     vips_image_get_string(im, "vips-loader", &loader);
     vips_error_clear();
     const gboolean anim = loader && strstr(loader, "webp");
-    snprintf(buf, n, "%s %d %s (only single images are upscaled; save one %s first)",
-             anim ? "an animation of" : "a file of", pages, anim ? "frames" : "pages",
-             anim ? "frame" : "page");
+    snprintf(buf, n,
+             anim ? _("an animation of %d frames (only single images are upscaled; save one "
+                      "frame first)")
+                  : _("a file of %d pages (only single images are upscaled; save one page "
+                      "first)"),
+             pages);
     return buf;
 }
 
@@ -274,18 +279,18 @@ static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **er
         return NULL;
     }
     if (S_ISDIR(st.st_mode)) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "is a folder");
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, _("is a folder"));
         return NULL;
     }
     /* a FIFO or device has no size and opening it could wait for ever */
     if (!S_ISREG(st.st_mode)) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ,
-                    "not a regular file (a FIFO, device or socket); images are read from "
-                    "files");
+                    _("not a regular file (a FIFO, device or socket); images are read from "
+                      "files"));
         return NULL;
     }
     if (st.st_size == 0) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "the file is empty");
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, _("the file is empty"));
         return NULL;
     }
     if (access(path, R_OK) != 0) {
@@ -295,13 +300,13 @@ static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **er
     *fmt = sniff_format(path);
     if (*fmt == RFDN_IO_FORMAT_NONE) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
-                    "not a PNG, JPEG, WebP or TIFF image");
+                    _("not a PNG, JPEG, WebP or TIFF image"));
         return NULL;
     }
     VipsImage *im = load_header(path, *fmt);
     if (!im) {
         char *m = rfdn_io_vips_message_or("corrupt header");
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, "cannot read the image (%s)", m);
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_READ, _("cannot read the image (%s)"), m);
         g_free(m);
         return NULL;
     }
@@ -311,20 +316,20 @@ static VipsImage *open_header(const char *path, rfdn_io_format *fmt, GError **er
     const char *why = NULL;
     char pages[128];
     if (vips_image_get_coding(im) != VIPS_CODING_NONE)
-        why = "coded pixels";
+        why = _("coded pixels");
     else if (bf != VIPS_FORMAT_UCHAR && bf != VIPS_FORMAT_USHORT)
         why = bf == VIPS_FORMAT_FLOAT || bf == VIPS_FORMAT_DOUBLE
-                  ? "floating-point samples (8- and 16-bit images are supported)"
-                  : "an unusual sample format (8- and 16-bit images are supported)";
+                  ? _("floating-point samples (8- and 16-bit images are supported)")
+                  : _("an unusual sample format (8- and 16-bit images are supported)");
     else if (in == VIPS_INTERPRETATION_CMYK ? bands > 5 : bands > 4)
-        why = "more than 4 channels";
+        why = _("more than 4 channels");
     else if (in == VIPS_INTERPRETATION_LAB || in == VIPS_INTERPRETATION_LABS ||
              in == VIPS_INTERPRETATION_LABQ)
-        why = "Lab colour";
+        why = _("Lab colour");
     else if (vips_image_get_n_pages(im) > 1) /* libvips would read the first alone */
         why = fmt_pages(im, pages, sizeof pages);
     if (why) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED, "unsupported image: %s",
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED, _("unsupported image: %s"),
                     why);
         g_object_unref(im);
         return NULL;
@@ -357,9 +362,8 @@ rfdn_io_image *rfdn_io_load(const char *path, uint64_t max_pixels, GError **erro
     const int w = vips_image_get_width(im), h = vips_image_get_height(im);
     if (max_pixels && (uint64_t)w * (uint64_t)h > max_pixels) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_TOO_LARGE,
-                    "the image is %d x %d pixels, over the limit of %" G_GUINT64_FORMAT
-                    " pixels",
-                    w, h, (guint64)max_pixels);
+                    _("the image is %d x %d pixels, over the limit of %llu pixels"), w, h,
+                    (unsigned long long)max_pixels);
         g_object_unref(im);
         return NULL;
     }
@@ -374,7 +378,7 @@ rfdn_io_image *rfdn_io_load(const char *path, uint64_t max_pixels, GError **erro
             vips_cast(rgb, &u8, VIPS_FORMAT_UCHAR, NULL)) {
             char *m = vips_message();
             g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
-                        "cannot convert CMYK to RGB (%s)", m);
+                        _("cannot convert CMYK to RGB (%s)"), m);
             g_free(m);
             if (rgb)
                 g_object_unref(rgb);
@@ -392,7 +396,7 @@ rfdn_io_image *rfdn_io_load(const char *path, uint64_t max_pixels, GError **erro
         char *m = rfdn_io_vips_message_or("truncated or corrupt data");
         const gboolean oom = strstr(m, "out of memory") != NULL;
         g_set_error(error, RFDN_IO_ERROR, oom ? RFDN_IO_ERROR_NOMEM : RFDN_IO_ERROR_READ,
-                    "%s (%s)", oom ? "out of memory" : "cannot read the image", m);
+                    "%s (%s)", oom ? _("out of memory") : _("cannot read the image"), m);
         g_free(m);
         meta_unref(meta);
         g_object_unref(im);
@@ -422,7 +426,7 @@ rfdn_io_image *rfdn_io_new(int width, int height, int channels, int bits, GError
                    : NULL;
     if (!px) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_NOMEM,
-                    "out of memory for a %d x %d image", width, height);
+                    _("out of memory for a %d x %d image"), width, height);
         return NULL;
     }
     rfdn_io_image *im = g_new0(rfdn_io_image, 1);

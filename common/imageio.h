@@ -19,6 +19,7 @@
 #ifndef RFDN_IMAGEIO_H
 #define RFDN_IMAGEIO_H
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <stdint.h>
 
@@ -110,6 +111,13 @@ typedef struct {
     rfdn_io_format format; /* NONE: from the path's extension */
     int quality;           /* JPEG and WebP, 1..100; 0: default (92 / 90) */
     gboolean overwrite;    /* replace an existing regular file */
+    /* A save on a worker thread (the app): cancelled, it stops within an
+     * encoded strip and fails with G_IO_ERROR_CANCELLED, leaving nothing
+     * behind; `progress` (when not NULL) is called on the saving thread
+     * with the fraction encoded so far. */
+    GCancellable *cancellable;
+    void (*progress)(double fraction, gpointer user);
+    gpointer progress_user;
 } rfdn_io_save_options;
 
 /*

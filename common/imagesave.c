@@ -2,6 +2,7 @@
 /* Image files on libvips, writing (see imageio.h): encoding with the
  * source's metadata, and the temporary file renamed into place. */
 #include <errno.h>
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include <glib/gstdio.h>
 #include <vips/vips.h>
+#include <glib/gi18n-lib.h>
 
 #include "imageio.h"
 #include "imageio-private.h"
@@ -63,14 +65,44 @@ static void *saveable_pixels(const rfdn_io_image *im, rfdn_io_format f, int *ban
     return out;
 }
 
-static int encode(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd,
-                  char **message)
+/* libvips's progress on the image being encoded: the fraction done, and a
+ * cancelled save killed (the encoder then fails at its next strip). */
+static void on_encode_eval(VipsImage *image, VipsProgress *p, gpointer data)
 {
+    const rfdn_io_save_options *o = data;
+    if (o->cancellable && g_cancellable_is_cancelled(o->cancellable))
+        vips_image_set_kill(image, TRUE);
+    else if (o->progress)
+        o->progress(p->percent / 100.0, o->progress_user);
+}
+
+/* The source's profile, EXIF, XMP, IPTC, orientation and resolution unit. */
+static void set_metadata(VipsImage *img, const rfdn_io_meta *m)
+{
+    GBytes *blobs[] = {m->icc, m->exif, m->xmp, m->iptc};
+    const char *names[] = {VIPS_META_ICC_NAME, VIPS_META_EXIF_NAME, VIPS_META_XMP_NAME,
+                           VIPS_META_IPTC_NAME};
+    for (int i = 0; i < 4; i++)
+        if (blobs[i]) {
+            size_t len;
+            const void *d = g_bytes_get_data(blobs[i], &len);
+            vips_image_set_blob_copy(img, names[i], d, len);
+        }
+    if (m->orientation)
+        vips_image_set_int(img, VIPS_META_ORIENTATION, m->orientation);
+    if (m->res_unit)
+        vips_image_set_string(img, VIPS_META_RESOLUTION_UNIT, m->res_unit);
+}
+
+static int encode(const rfdn_io_image *im, rfdn_io_format f, const rfdn_io_save_options *o,
+                  int fd, char **message)
+{
+    const int quality = o->quality;
     int bands, bits;
     gboolean owned;
     void *px = saveable_pixels(im, f, &bands, &bits, &owned);
     if (!px) {
-        *message = g_strdup("out of memory");
+        *message = g_strdup(_("out of memory"));
         return -1;
     }
     const size_t size = (size_t)im->width * im->height * bands * (bits / 8);
@@ -90,23 +122,16 @@ static int encode(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd
     const double yres = m && m->yres > 0 ? m->yres : xres;
     if (vips_copy(mem, &img, "interpretation", interp, "xres", xres, "yres", yres, NULL))
         goto out;
-    if (m) {
-        GBytes *blobs[] = {m->icc, m->exif, m->xmp, m->iptc};
-        const char *names[] = {VIPS_META_ICC_NAME, VIPS_META_EXIF_NAME, VIPS_META_XMP_NAME,
-                               VIPS_META_IPTC_NAME};
-        for (int i = 0; i < 4; i++)
-            if (blobs[i]) {
-                size_t len;
-                const void *d = g_bytes_get_data(blobs[i], &len);
-                vips_image_set_blob_copy(img, names[i], d, len);
-            }
-        if (m->orientation)
-            vips_image_set_int(img, VIPS_META_ORIENTATION, m->orientation);
-        if (m->res_unit)
-            vips_image_set_string(img, VIPS_META_RESOLUTION_UNIT, m->res_unit);
-    }
+    if (m)
+        set_metadata(img, m);
     target = vips_target_new_to_descriptor(fd);
     if (!target)
+        goto out;
+    if (o->cancellable || o->progress) {
+        vips_image_set_progress(img, TRUE);
+        g_signal_connect(img, "eval", G_CALLBACK(on_encode_eval), (gpointer)o);
+    }
+    if (o->cancellable && g_cancellable_is_cancelled(o->cancellable))
         goto out;
     switch (f) {
     case RFDN_IO_PNG:
@@ -128,8 +153,12 @@ static int encode(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd
         break;
     }
 out:
-    if (r)
+    if (r && o->cancellable && g_cancellable_is_cancelled(o->cancellable)) {
+        vips_error_clear();
+        *message = g_strdup(_("cancelled"));
+    } else if (r) {
         *message = vips_message();
+    }
     if (target)
         g_object_unref(target);
     if (img)
@@ -142,23 +171,24 @@ out:
 }
 
 /* Devices, FIFOs and stdout are written in place. */
-static gboolean save_in_place(const rfdn_io_image *im, rfdn_io_format f, int quality,
-                              const char *path, gboolean to_stdout, GError **error)
+static gboolean save_in_place(const rfdn_io_image *im, rfdn_io_format f,
+                              const rfdn_io_save_options *o, const char *path,
+                              gboolean to_stdout, GError **error)
 {
     int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot open: %s",
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, _("cannot open: %s"),
                     g_strerror(errno));
         return FALSE;
     }
     char *msg = NULL;
-    int r = encode(im, f, quality, fd, &msg);
+    int r = encode(im, f, o, fd, &msg);
     if (!to_stdout && close(fd) != 0 && !r) {
         r = -1;
         msg = g_strdup(g_strerror(errno));
     }
     if (r)
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, _("cannot write: %s"), msg);
     g_free(msg);
     return r == 0;
 }
@@ -175,10 +205,10 @@ static mode_t new_file_mode(gboolean exists, const struct stat *st)
 
 /* The encoded image into fd, which gets `mode` and is synced; non-zero
  * with *msg on failure. */
-static int fill_file(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd,
-                     mode_t mode, char **msg)
+static int fill_file(const rfdn_io_image *im, rfdn_io_format f, const rfdn_io_save_options *o,
+                     int fd, mode_t mode, char **msg)
 {
-    int r = encode(im, f, quality, fd, msg);
+    int r = encode(im, f, o, fd, msg);
     if (!r && (fchmod(fd, mode) != 0 || fsync(fd) != 0)) {
         r = -1;
         *msg = g_strdup(g_strerror(errno));
@@ -187,10 +217,10 @@ static int fill_file(const rfdn_io_image *im, rfdn_io_format f, int quality, int
 }
 
 /* fill_file, then fd closed. */
-static int write_temp(const rfdn_io_image *im, rfdn_io_format f, int quality, int fd,
-                      mode_t mode, char **msg)
+static int write_temp(const rfdn_io_image *im, rfdn_io_format f,
+                      const rfdn_io_save_options *o, int fd, mode_t mode, char **msg)
 {
-    int r = fill_file(im, f, quality, fd, mode, msg);
+    int r = fill_file(im, f, o, fd, mode, msg);
     if (close(fd) != 0 && !r) {
         r = -1;
         *msg = g_strdup(g_strerror(errno));
@@ -218,7 +248,7 @@ static int move_into_place(const char *tmp, const char *path, gboolean overwrite
     if (r) {
         const int e = errno;
         g_set_error(error, RFDN_IO_ERROR, e == EEXIST ? RFDN_IO_ERROR_EXISTS : RFDN_IO_ERROR_WRITE,
-                    "%s", e == EEXIST ? "exists (use --overwrite to replace it)" : g_strerror(e));
+                    "%s", e == EEXIST ? _("exists (use --overwrite to replace it)") : g_strerror(e));
     }
     return r;
 }
@@ -239,7 +269,7 @@ static int link_unnamed(int fd, const char *dir, const char *base, const char *p
     if (!overwrite || errno != EEXIST) {
         const int e = errno;
         g_set_error(error, RFDN_IO_ERROR, e == EEXIST ? RFDN_IO_ERROR_EXISTS : RFDN_IO_ERROR_WRITE,
-                    "%s", e == EEXIST ? "exists (use --overwrite to replace it)" : g_strerror(e));
+                    "%s", e == EEXIST ? _("exists (use --overwrite to replace it)") : g_strerror(e));
         return direct;
     }
     int r = -1;
@@ -276,11 +306,11 @@ static gboolean save_unnamed(const rfdn_io_image *im, rfdn_io_format f,
         return FALSE;
     *tried = TRUE;
     char *msg = NULL;
-    int r = fill_file(im, f, o->quality, fd, mode, &msg);
+    int r = fill_file(im, f, o, fd, mode, &msg);
     if (!r)
         r = link_unnamed(fd, dir, base, path, o->overwrite, error);
     else
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, _("cannot write: %s"), msg);
     g_free(msg);
     close(fd);
     return r == 0;
@@ -302,15 +332,15 @@ static gboolean save_via_temp(const rfdn_io_image *im, rfdn_io_format f,
     if (tried) {
         /* done, or failed with the error set */
     } else if (fd < 0) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot create the output: %s",
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, _("cannot create the output: %s"),
                     g_strerror(errno));
     } else {
         char *msg = NULL;
-        int r = write_temp(im, f, o->quality, fd, new_file_mode(exists, st), &msg);
+        int r = write_temp(im, f, o, fd, new_file_mode(exists, st), &msg);
         if (!r)
             r = move_into_place(tmp, path, o->overwrite, error);
         else
-            g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "cannot write: %s", msg);
+            g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, _("cannot write: %s"), msg);
         g_free(msg);
         if (r)
             g_unlink(tmp);
@@ -333,12 +363,12 @@ gboolean rfdn_io_save(const rfdn_io_image *im, const char *path,
                                                         : rfdn_io_format_from_path(path);
     if (f == RFDN_IO_FORMAT_NONE) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
-                    "unknown output type (use .png, .jpg, .webp or .tif, or give the format)");
+                    _("unknown output type (use .png, .jpg, .webp or .tif, or give the format)"));
         return FALSE;
     }
     if (o.quality < 0 || o.quality > 100) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_UNSUPPORTED,
-                    "the quality must be from 1 to 100");
+                    _("the quality must be from 1 to 100"));
         return FALSE;
     }
     g_return_val_if_fail(im->stride == (size_t)im->width * im->channels * (im->bits / 8), FALSE);
@@ -346,15 +376,23 @@ gboolean rfdn_io_save(const rfdn_io_image *im, const char *path,
     struct stat st;
     const gboolean exists = !to_stdout && stat(path, &st) == 0;
     if (to_stdout || (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
-        return save_in_place(im, f, o.quality, path, to_stdout, error);
+        return save_in_place(im, f, &o, path, to_stdout, error);
     if (exists && S_ISDIR(st.st_mode)) {
-        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, "is a folder");
+        g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_WRITE, _("is a folder"));
         return FALSE;
     }
     if (exists && !o.overwrite) {
         g_set_error(error, RFDN_IO_ERROR, RFDN_IO_ERROR_EXISTS,
-                    "exists (use --overwrite to replace it)");
+                    _("exists (use --overwrite to replace it)"));
         return FALSE;
     }
-    return save_via_temp(im, f, &o, path, exists, &st, error);
+    GError *e = NULL;
+    const gboolean ok = save_via_temp(im, f, &o, path, exists, &st, &e);
+    if (!ok && o.cancellable && g_cancellable_is_cancelled(o.cancellable)) {
+        g_clear_error(&e); /* (nothing was written: the temporary file is gone) */
+        g_set_error_literal(&e, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("cancelled"));
+    }
+    if (e)
+        g_propagate_error(error, e);
+    return ok;
 }

@@ -6,7 +6,9 @@
  */
 #include "modelstore.h"
 
+
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "modelpath.h"
 
@@ -74,7 +76,7 @@ static rfdn_context *context_of(rfdn_model_store *s, const char *path, GError **
     if (!m) {
         char msg[512];
         if (rfdn_model_load(path, &m, msg, sizeof msg) != RFDN_OK) {
-            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "cannot load the model: %s",
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("cannot load the model: %s"),
                         msg);
             return NULL;
         }
@@ -103,8 +105,8 @@ rfdn_context *rfdn_model_store_get(rfdn_model_store *s, const char *name, int sc
         file = rfdn_installed_variant(name, scale, TRUE);
         if (!file && note) {
             char *want = rfdn_model_file_name(name, scale, TRUE);
-            *note = g_strdup_printf("no photo model for %s x%d is installed (%s): the clean "
-                                    "model is used",
+            *note = g_strdup_printf(_("no photo model for %s x%d is installed (%s): the clean "
+                                      "model is used"),
                                     name, scale, want);
             g_free(want);
         }

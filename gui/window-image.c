@@ -15,6 +15,7 @@
 #include "display.h"
 #include "options.h"
 #include "preferences.h"
+#include "weights.h"
 
 #define FIRST_PASS_PIXELS 100000 /* input pixels upscaled first (~0.5 s at x4, 2 threads) */
 
@@ -35,7 +36,9 @@ static rfdn_context *window_document_context(RfdnWindow *w, char **why, GError *
         v = rfdn_content_guess(path ? rfdn_jpeg_file_quality(path) : 0, &px, &reason);
     }
     window_apply_settings(w);
-    rfdn_context *ctx = rfdn_model_store_get(w->store, w->model, w->scale, v, NULL, &note, error);
+    const char *file = NULL;
+    rfdn_context *ctx = rfdn_model_store_get(w->store, w->model, w->scale, v, &file, &note, error);
+    w->weights = window_weights(ctx, file);
     /* (a photo model not installed: the clean one made it) */
     w->variant = v == RFDN_CONTENT_PHOTO && !note ? RFDN_CONTENT_PHOTO : RFDN_CONTENT_CLEAN;
     *why = rfdn_content_explain(reason, note);
@@ -80,7 +83,7 @@ static void on_doc_finished(RfdnDocument *d, gpointer data)
         g_free(t);
         gtk_progress_bar_set_text(GTK_PROGRESS_BAR(w->progress), _("Done"));
         window_set_state(w, "done");
-        char *label = window_result_label(w, d, w->variant);
+        char *label = window_result_label(w, d, w->variant, w->weights);
         rfdn_compare_set_label(RFDN_COMPARE(w->compare), 1, label);
         g_free(label);
         if (w->comparing)
@@ -100,12 +103,21 @@ static void on_doc_finished(RfdnDocument *d, gpointer data)
     window_update_actions(w);
 }
 
-char *window_result_label(RfdnWindow *w, RfdnDocument *d, rfdn_content variant)
+char *window_result_label(RfdnWindow *w, RfdnDocument *d, rfdn_content variant,
+                          const char *weights)
 {
-    return g_strdup_printf(_("%s x%d %s \302\267 %.1f s"), rfdn_model_label(w->model), w->scale, variant == RFDN_CONTENT_PHOTO ? _("photo") : _("clean"),
-                           rfdn_document_get_seconds(d));
+    /* TRANSLATORS: network, scale, "clean" or "photo", whose weights, seconds */
+    return g_strdup_printf(_("%s x%d %s \302\267 %s \302\267 %.1f s"), rfdn_model_label(w->model),
+                           w->scale, variant == RFDN_CONTENT_PHOTO ? _("photo") : _("clean"),
+                           weights ? weights : "", rfdn_document_get_seconds(d));
 }
 
+const char *window_weights(rfdn_context *ctx, const char *path)
+{
+    return ctx ? rfdn_weights_whose(rfdn_context_get_model(ctx),
+                                    rfdn_weights_is_official_path(path))
+               : NULL;
+}
 /* The region the view shows (input pixels), at most FIRST_PASS_PIXELS
  * around its centre: upscaled first. */
 static GdkRectangle first_region(RfdnWindow *w)
@@ -237,29 +249,8 @@ void window_open_path(RfdnWindow *w, const char *path)
 
 gboolean rfdn_window_save_to(RfdnWindow *w, const char *path)
 {
-    if (!window_result_done(w))
-        return FALSE;
-    const char *orig = rfdn_document_get_path(w->doc);
-    if (orig && !strcmp(orig, path)) {
-        window_error_dialog(w, _("The original cannot be overwritten"), _("Choose another name."));
-        return FALSE;
-    }
-    const rfdn_io_save_options so = {.overwrite = TRUE};
-    GError *err = NULL;
-    if (!rfdn_io_save(rfdn_document_get_result(w->doc), path, &so, &err)) {
-        char *base = g_path_get_basename(path);
-        char *t = g_strdup_printf(_("Cannot save %s"), base);
-        window_error_dialog(w, t, err->message);
-        g_free(t);
-        g_free(base);
-        g_error_free(err);
-        return FALSE;
-    }
-    char *t = g_strdup_printf(_("Saved %s"), path);
-    window_set_status(w, t);
-    g_free(t);
-    window_set_state(w, "saved");
-    return TRUE;
+    /* (on a worker: window-save.c) */
+    return window_result_done(w) && window_save_start(w, rfdn_document_get_result(w->doc), path);
 }
 
 static void on_save_response(GtkNativeDialog *d, gint response, gpointer data)

@@ -30,14 +30,18 @@ struct _RfdnWindow {
     gboolean first_shown;  /* the first region's time written to the state file */
     RfdnDocument *doc;
     rfdn_content variant;  /* the variant that made doc's result (after a fallback) */
+    const char *weights;   /* whose weights made it (weights.h: static, translated) */
     gboolean comparing;    /* a second result of the other variant beside it */
     RfdnDocument *second;  /* that result's document */
     rfdn_content second_variant;
+    const char *second_weights;
     RfdnBatch *batch;
     gint64 batch_t0;
     GtkWidget *question; /* the batch's "results exist" question, while asked */
+    struct window_save *saving; /* a result being saved (window-save.c), or NULL */
     const char *state; /* for tests: idle, running, done, cancelled, error, saved, copied */
     char *message;     /* the banner's text, for tests */
+    char *dialog;      /* the last error dialog's text, for tests */
 };
 
 const char *window_page(RfdnWindow *w);
@@ -57,7 +61,21 @@ void window_restart_upscale(RfdnWindow *w);
 void window_start_upscale(RfdnWindow *w);
 void window_open_path(RfdnWindow *w, const char *path);
 /* "E-RFDN x4 photo · 1.2 s": a result's pane label (g_free). */
-char *window_result_label(RfdnWindow *w, RfdnDocument *d, rfdn_content variant);
+/* window-save.c: `image` (the shown result or the second one) saved to
+ * `path` on a worker, with progress and Cancel; FALSE when it cannot
+ * start (a save runs, or `path` is the original's, said in a dialog). */
+typedef struct window_save window_save;
+gboolean window_save_start(RfdnWindow *w, const rfdn_io_image *image, const char *path);
+void window_save_cancel(RfdnWindow *w);
+/* Cancels a save and waits for it (the main loop runs meanwhile). */
+void window_save_stop(RfdnWindow *w);
+
+/* "E-RFDN x4 photo · own weights · 2.1 s": a result pane's label */
+char *window_result_label(RfdnWindow *w, RfdnDocument *d, rfdn_content variant,
+                          const char *weights);
+
+/* Whose weights the store's context from `path` holds (weights.h). */
+const char *window_weights(rfdn_context *ctx, const char *path);
 /* window-second.c: the second result, after the first when comparing. */
 void window_second_start(RfdnWindow *w);
 void window_second_drop(RfdnWindow *w);

@@ -31,7 +31,7 @@ static void on_second_finished(RfdnDocument *d, gpointer data)
     const RfdnDocumentState st = rfdn_document_get_state(d);
     rfdn_compare_damage(RFDN_COMPARE(w->compare), 0, 0, 0, 0);
     if (st == RFDN_DOCUMENT_DONE) {
-        char *label = window_result_label(w, d, w->second_variant);
+        char *label = window_result_label(w, d, w->second_variant, w->second_weights);
         rfdn_compare_set_label(RFDN_COMPARE(w->compare), 2, label);
         g_free(label);
         gtk_progress_bar_set_text(GTK_PROGRESS_BAR(w->progress), _("Done"));
@@ -58,7 +58,9 @@ void window_second_start(RfdnWindow *w)
     GError *err = NULL;
     char *note = NULL;
     window_apply_settings(w);
-    rfdn_context *ctx = rfdn_model_store_get(w->store, w->model, w->scale, v, NULL, &note, &err);
+    const char *file = NULL;
+    rfdn_context *ctx = rfdn_model_store_get(w->store, w->model, w->scale, v, &file, &note, &err);
+    w->second_weights = window_weights(ctx, file);
     RfdnDocument *second = ctx ? rfdn_document_new_copy(w->doc) : NULL;
     if (note) {
         /* the other variant is not installed: nothing to compare with */
@@ -124,16 +126,5 @@ void rfdn_window_set_compare(RfdnWindow *w, gboolean on)
 gboolean rfdn_window_save_second_to(RfdnWindow *w, const char *path)
 {
     const rfdn_io_image *r = w->second ? rfdn_document_get_result(w->second) : NULL;
-    const char *orig = w->doc ? rfdn_document_get_path(w->doc) : NULL;
-    if (!r || (orig && !strcmp(orig, path)))
-        return FALSE;
-    const rfdn_io_save_options so = {.overwrite = TRUE};
-    GError *err = NULL;
-    if (!rfdn_io_save(r, path, &so, &err)) {
-        window_show_message(w, err->message);
-        g_error_free(err);
-        return FALSE;
-    }
-    window_set_state(w, "saved");
-    return TRUE;
+    return r && !window_busy(w) && window_save_start(w, r, path);
 }

@@ -41,6 +41,7 @@ static void rfdn_window_finalize(GObject *o)
     RfdnWindow *w = RFDN_WINDOW(o);
     g_free(w->model);
     g_free(w->message);
+    g_free(w->dialog);
     G_OBJECT_CLASS(rfdn_window_parent_class)->finalize(o);
 }
 
@@ -118,13 +119,13 @@ void window_set_state(RfdnWindow *w, const char *state)
     char *enabled = enabled_actions(w);
     const char *result_label = rfdn_compare_get_label(RFDN_COMPARE(w->compare), 1);
     char *second_label = w->second && rfdn_document_get_result(w->second)
-                             ? window_result_label(w, w->second, w->second_variant)
+                             ? window_result_label(w, w->second, w->second_variant, w->second_weights)
                              : NULL;
     char *s = g_strdup_printf(
         "state=%s\nimage=%s\nmodel=%s\nscale=%d\nzoom=%.4f\nupscale-label=%s\n"
         "page=%s\nfirst-pass-ms=%.0f\nmessage=%s\ncontent-why=%s\nsecond=%s\n"
         "second-why=%s\nsecond-label=%s\nenabled=%s\nupscale-suggested=%d\n"
-        "result-label=%s\ntitle=%s\nicon=%s %d\nstatus=%s\n",
+        "result-label=%s\ntitle=%s\nicon=%s %d\nstatus=%s\ndialog=%s\n",
         state, w->doc ? rfdn_document_get_name(w->doc) : "", w->model, w->scale,
         rfdn_compare_get_zoom(RFDN_COMPARE(w->compare)),
         gtk_button_get_label(GTK_BUTTON(w->upscale_button)), window_page(w),
@@ -139,7 +140,7 @@ void window_set_state(RfdnWindow *w, const char *state)
         gtk_window_get_icon_name(GTK_WINDOW(w)),
         gtk_icon_theme_has_icon(gtk_icon_theme_get_default(),
                                 gtk_window_get_icon_name(GTK_WINDOW(w))),
-        gtk_label_get_text(GTK_LABEL(w->status_label)));
+        gtk_label_get_text(GTK_LABEL(w->status_label)), w->dialog ? w->dialog : "");
     g_free(second_label);
     g_free(enabled);
     char *tmp = g_strconcat(f, ".tmp", NULL);
@@ -177,6 +178,8 @@ void window_error_dialog(RfdnWindow *w, const char *primary, const char *seconda
                                           GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", primary);
     if (secondary)
         gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d), "%s", secondary);
+    g_free(w->dialog);
+    w->dialog = g_strconcat(primary, secondary ? ": " : "", secondary, NULL);
     g_signal_connect(d, "response", G_CALLBACK(gtk_widget_destroy), NULL);
     gtk_widget_show(d);
 }
@@ -190,7 +193,7 @@ void window_set_status(RfdnWindow *w, const char *text)
  * plan would be stale after a change: what stops a run closes it too). */
 gboolean window_busy(RfdnWindow *w)
 {
-    return w->question || (w->doc && rfdn_document_get_state(w->doc) == RFDN_DOCUMENT_RUNNING) ||
+    return w->question || w->saving || (w->doc && rfdn_document_get_state(w->doc) == RFDN_DOCUMENT_RUNNING) ||
            window_second_busy(w) ||
            (w->batch && rfdn_batch_is_running(w->batch));
 }
@@ -355,6 +358,11 @@ void rfdn_window_cancel(RfdnWindow *w)
         gtk_dialog_response(GTK_DIALOG(w->question), GTK_RESPONSE_CANCEL);
         return;
     }
+    if (w->saving) { /* (nothing else runs meanwhile) */
+        window_save_cancel(w);
+        window_set_status(w, _("Cancelling…"));
+        return;
+    }
     if (w->doc)
         rfdn_document_cancel(w->doc);
     if (w->second)
@@ -374,6 +382,7 @@ gboolean rfdn_window_stop(RfdnWindow *w)
     g_object_ref(w);
     if (w->question) /* (answered as Cancel: nothing ran) */
         gtk_dialog_response(GTK_DIALOG(w->question), GTK_RESPONSE_CANCEL);
+    window_save_stop(w); /* (it encodes a result the stops could free) */
     if (w->doc)
         rfdn_document_stop(w->doc);
     if (w->second)

@@ -61,6 +61,10 @@ act set-model "'$M'"; act set-scale $S
 act open-file "'$IMG'"
 check "open + choose $M x$S: upscaled" wait_for state done 120
 check "... model and scale as chosen" [ "$(field model)/$(field scale)" = "$M/$S" ]
+# (issue 28) the result pane says whose weights ran: the authors' file, or
+# the test model (random weights, not the project's own)
+if [ -n "${RFDN_OFFICIAL_MODEL:-}" ]; then whose="the authors' weights"; else whose="other weights"; fi
+check "... the result pane says whose weights ($(field result-label))" sh -c 'echo "$1" | grep -q " · $2 · "' _ "$(field result-label)" "$whose"
 # (issue 28) with the result made, Upscale is no longer the suggested
 # action; saving and copying are offered
 check "... Upscale no longer suggested once the result is made" [ "$(field upscale-suggested)" = 0 ]
@@ -204,7 +208,7 @@ check "Compare Clean and Photo: the other variant upscaled too" wait_for second 
 check "... by the clean model ($(field second-why))" [ "$(field second-why)" = "clean model (compared)" ]
 lbl=$(field second-label)
 matches() { expr "$1" : "$2" > /dev/null; }
-check "... labelled model, variant, time ($lbl)" matches "$lbl" 'RFDN x3 clean .* [0-9][0-9]*[.][0-9] s$'
+check "... labelled model, variant, weights, time ($lbl)" matches "$lbl" 'RFDN x3 clean · other weights · [0-9][0-9]*[.][0-9] s$'
 act save-second-to "'$T/app-second.png'"
 wait_for state saved 30
 check "... its pixels are the clean model's" same_pixels "$T/app-second.png" "$T/cli-clean.png"
@@ -252,6 +256,20 @@ sleep 0.5
 act set-scale 2
 check "scale changed during a run: the new one runs to the end" wait_for state done 300
 check "... at the new scale" [ "$(field scale)" = 2 ]
+# (issue 28) saving runs on a worker: the window says so, Cancel stops it
+# and leaves nothing (the result, x4 of noise, is 3600 x 2800: its PNG
+# takes about a second)
+act set-scale 4
+wait_for state done 300
+act save-to "'$T/saving.png'"
+check "Save on a worker: the window says Saving ($(field status))" sh -c "[ '$(field state)' = saving ] && echo '$(field status)' | grep -q '^Saving saving.png'"
+act cancel
+check "... Cancel stops it" wait_for state cancelled 10
+check "... and leaves no file ($(ls -A "$T" | grep saving | tr '\n' ' '))" sh -c "! ls -A '$T' | grep -q saving"
+check "... the status says so ($(field status))" [ "$(field status)" = "Saving saving.png cancelled: nothing was written" ]
+act save-to "'$T/saving.png'"
+check "... saved when let run" wait_for state saved 60
+check "... a whole PNG" sh -c "$TOOL decode '$T/saving.png' '$T/saving.raw'"
 stop
 
 # no output folder chosen (issue 28): none is made; Start asks for one
@@ -275,6 +293,13 @@ for l in "de_DE:_Vergrößern" "zh_CN:放大(_U)"; do
     check "starts in $loc with translated strings ($want)" [ "$(field upscale-label)" = "$want" ]
     [ "$loc" = zh_CN ] && check "... and the translated title ($(field title))" [ "$(field title)" = "RFDN 图像放大器" ]
     act screenshot "'$SHOTS/app-empty-$loc.png'"
+    # (issue 28) the image layer's messages too
+    : > "$T/leer.png"
+    act open-file "'$T/leer.png'"
+    wait_for state error 10
+    case $loc in de_DE) want="leer.png kann nicht geöffnet werden: die Datei ist leer" ;;
+    *) want="无法打开 leer.png: 文件为空" ;; esac
+    check "... the image layer's message translated ($(field dialog))" [ "$(field dialog)" = "$want" ]
     stop
     unset LOCPATH LC_ALL LANGUAGE
     export LANG=C.UTF-8

@@ -38,6 +38,12 @@ S=$(grep -ao '"scale":"[234]"' "$MODEL" | head -1 | tr -dc 234)
 I=$T/in O=$T/out
 mkdir "$O"
 
+# --help fits an 80-column terminal, and no sentence breaks off a line
+# early (issue 28: "...file can also" / "be set with")
+"$CLI" --help > "$T/help" 2>&1
+check "--help: every line at most 79 columns" sh -c "! awk 'length(\$0) > 79' '$T/help' | grep -q ."
+check "--help: no prose line cut short (a short line followed by a lowercase one)" sh -c "! awk 'prev != \"\" && length(prev) < 40 && prev !~ /^ / && \$0 ~ /^[a-z\$]/ { print; found = 1 } { prev = \$0 } END { exit !found }' '$T/help'"
+
 # --- the settings table's messages (the same words in the app and GIMP) ---
 "$CLI" -T 8 "$DATA/sample.png" -o "$T/t.png" 2>"$T/err"; rc=$?
 check "--tile 8 refused with the shared message" sh -c "[ $rc -eq 2 ] && grep -q 'tile size 8 is out of range (0 = automatic, or 16 to 100000)' '$T/err' && [ ! -e '$T/t.png' ]"

@@ -8,9 +8,14 @@
   grey images included, and fails on the clean LR or another quality;
 - --bicubic scores what docs/MODELS.md publishes for bicubic upscaling on
   Set5 and Set14 at x2, x3, x4 (to two decimals);
-- bad --jpeg values, and the eval options outside eval, are refused.
+- bad --jpeg values, and the eval options outside eval, are refused;
+- (issue 28) the table names the model and whose weights it holds, and has
+  the bicubic baseline's column beside the model's (MODELS.md's numbers);
+  a --check-lr file that cannot be read is said so, not "differs"; and
+  `models` says whose weights each name runs (the authors' file for
+  e-rfdn x4 when it is configured).
 
-  test_eval.py RFDN_UPSCALE EVAL_DIR TRAIN_DIR
+  test_eval.py RFDN_UPSCALE EVAL_DIR TRAIN_DIR MODELS_DIR OFFICIAL_PTH
 Skips (77) without the evaluation sets.
 """
 import os
@@ -30,7 +35,7 @@ BICUBIC = {("Set5", 2): 33.67, ("Set5", 3): 30.40, ("Set5", 4): 28.43,
 
 
 def main():
-    cli, ev, train_dir = sys.argv[1:4]
+    cli, ev, train_dir, models, official = sys.argv[1:6]
     if not os.path.isdir(ev):
         print("SKIP: %s not found" % ev)
         return 77
@@ -40,8 +45,8 @@ def main():
     check = Checks()
     tmp = tempfile.mkdtemp(prefix="rfdn-eval-")
 
-    def run(*args):
-        p = subprocess.run([cli] + list(args), capture_output=True, text=True)
+    def run(*args, env=None):
+        p = subprocess.run([cli] + list(args), capture_output=True, text=True, env=env)
         return p.returncode, p.stdout + p.stderr
 
     def average(out):
@@ -93,6 +98,33 @@ def main():
                                                              BICUBIC[(setname, s)]))
 
     hr = os.path.join(ev, "Set5", "HR")
+    model = os.path.join(models, "e-rfdn-x2.safetensors")
+    rc, out = run("eval", "-m", model, hr)
+    lines = out.splitlines()
+    check(rc == 0 and lines[0] == "model: %s (E-RFDN x2 clean, own weights)" % model,
+          "eval names the model and whose weights (%r)" % (lines[0] if lines else ""))
+    check(rc == 0 and lines[1] == "input: each HR reduced x2 with MATLAB bicubic",
+          "... and the input (%r)" % (lines[1] if len(lines) > 1 else ""))
+    avg = next((ln.split() for ln in lines if ln.startswith("average")), [])
+    check(rc == 0 and len(avg) == 4 and lines[2].split()[-1] == "bicubic" and
+          round(float(avg[3]), 2) == BICUBIC[("Set5", 2)] and float(avg[1]) > 37,
+          "... the bicubic column beside the model's: %s (MODELS.md %.2f)"
+          % (" ".join(avg), BICUBIC[("Set5", 2)]))
+    rc, out = run("eval", "--official", official, "-q", os.path.join(hr, "baby.png"))
+    rc2, out2 = run("eval", "--official", official, os.path.join(hr, "baby.png"))
+    check(rc2 == 0 and "(E-RFDN x4 clean, the authors' weights)" in out2.splitlines()[0],
+          "--official: the authors' weights (%r)" % out2.splitlines()[0])
+    check(rc == 0 and len(out.splitlines()) == 1 and out.startswith("average"),
+          "-q: the average line only")
+    rc, out = run("eval", "-m", model, "--check-lr", os.path.join(tmp, "none"),
+                  os.path.join(hr, "baby.png"))
+    check(rc == 1 and "--check-lr: cannot read" in out and "differs" not in out,
+          "--check-lr with no reference file: said so, not 'differs' (%s)" % out.strip()[-120:])
+    env = dict(os.environ, RFDN_OFFICIAL_MODEL=official)
+    rc, out = run("models", env=env)
+    check(rc == 0 and ("  e-rfdn  x4 clean  %s  (the authors' weights)" % official) in out
+          and "e-rfdn-x2.safetensors  (own weights)" in out,
+          "models: whose weights each name runs (official configured)")
     for bad in ("0", "101", "abc", ""):
         rc, out = run("eval", "--bicubic", "--jpeg", bad, hr)
         check(rc == 2 and "--jpeg must be a JPEG quality from 1 to 100" in out,

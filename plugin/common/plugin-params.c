@@ -32,8 +32,8 @@ static const rfdn_plug_param table[RFDN_PLUG_N_PARAMS] = {
     {RFDN_OPT_SCALE, F(scale), N_("_Scale:"), scale_labels, TRUE, TRUE},
     {-1, F(output), N_("_Result:"), output_labels, TRUE, FALSE},
     {RFDN_OPT_ALPHA, F(alpha), N_("_Transparency:"), alpha_labels, TRUE, TRUE},
-    {RFDN_OPT_TILE, F(tile), N_("T_ile size:"), NULL, TRUE, FALSE},
-    {RFDN_OPT_THREADS, F(threads), N_("T_hreads:"), NULL, TRUE, FALSE},
+    {RFDN_OPT_TILE, F(tile), N_("T_ile size (0 = automatic):"), NULL, TRUE, FALSE},
+    {RFDN_OPT_THREADS, F(threads), N_("T_hreads (0 = all cores):"), NULL, TRUE, FALSE},
     {RFDN_OPT_CONTENT, F(content), N_("_Content:"), content_labels, FALSE, TRUE},
 };
 
