@@ -23,6 +23,15 @@ struct _RfdnCompare {
 
 G_DEFINE_TYPE(RfdnCompare, rfdn_compare, GTK_TYPE_DRAWING_AREA)
 
+enum { SIG_ZOOM_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* The zoom shown changed (the window's readout follows). */
+static void zoom_changed(RfdnCompare *c)
+{
+    g_signal_emit(c, signals[SIG_ZOOM_CHANGED], 0);
+}
+
 #define GAP 4 /* screen pixels between panes */
 
 /* side by side: the original, the result and the second result if any */
@@ -36,20 +45,39 @@ static void pane_size(RfdnCompare *c, double *pw, double *ph)
     const int w = gtk_widget_get_allocated_width(GTK_WIDGET(c));
     const int h = gtk_widget_get_allocated_height(GTK_WIDGET(c));
     const int n = panes(c);
-    *pw = (w - GAP * (n - 1)) / (double)n;
+    *pw = floor((w - GAP * (n - 1)) / (double)n); /* (whole pixels: no seams) */
     *ph = h;
+}
+
+static double fit_zoom(RfdnCompare *c);
+
+/* The least zoom: the whole image in a pane (or 100 % for an image
+ * smaller than the pane), so zooming out stops where the image fits. */
+static double min_zoom(RfdnCompare *c)
+{
+    return fmin(fit_zoom(c), 1.0);
+}
+
+#define MAX_ZOOM 64.0
+
+/* Panning stops at the image's edges: on each axis the view stays on the
+ * image, and an image smaller than the pane stays centred on that axis. */
+static void clamp_axis(double *centre, double extent, double half_view)
+{
+    if (extent <= 2 * half_view)
+        *centre = extent / 2;
+    else
+        *centre = fmax(half_view, fmin(extent - half_view, *centre));
 }
 
 static void clamp_centre(RfdnCompare *c)
 {
-    if (c->cx < 0)
-        c->cx = 0;
-    if (c->cy < 0)
-        c->cy = 0;
-    if (c->cx > c->out_w)
-        c->cx = c->out_w;
-    if (c->cy > c->out_h)
-        c->cy = c->out_h;
+    double pw, ph;
+    pane_size(c, &pw, &ph);
+    if (c->zoom <= 0)
+        return;
+    clamp_axis(&c->cx, c->out_w, pw / 2 / c->zoom);
+    clamp_axis(&c->cy, c->out_h, ph / 2 / c->zoom);
 }
 
 static double fit_zoom(RfdnCompare *c)
@@ -89,9 +117,11 @@ static void draw_pane(RfdnCompare *c, cairo_t *cr, double x0, double pw, double 
     cairo_rectangle(cr, x0, 0, pw, ph);
     cairo_clip(cr);
     /* checkerboard under the image only (transparency shows through) */
-    const double ix = x0 + pw / 2 - c->cx * c->zoom, iy = ph / 2 - c->cy * c->zoom;
+    /* the image on whole screen pixels, its edges not blended with the
+     * checkerboard (the 1-pixel light line at the panes' edges) */
+    const double ix = round(x0 + pw / 2 - c->cx * c->zoom), iy = round(ph / 2 - c->cy * c->zoom);
     cairo_save(cr);
-    cairo_rectangle(cr, ix, iy, c->out_w * c->zoom, c->out_h * c->zoom);
+    cairo_rectangle(cr, ix, iy, round(c->out_w * c->zoom), round(c->out_h * c->zoom));
     cairo_clip(cr);
     cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
     cairo_paint(cr);
@@ -101,8 +131,10 @@ static void draw_pane(RfdnCompare *c, cairo_t *cr, double x0, double pw, double 
             cairo_rectangle(cr, x0 + x, y, 16, 16);
     cairo_fill(cr);
     cairo_restore(cr);
-    /* screen = pane centre + (output - centre) * zoom */
-    cairo_translate(cr, x0 + pw / 2 - c->cx * c->zoom, ph / 2 - c->cy * c->zoom);
+    /* screen = pane centre + (output - centre) * zoom, clipped as above */
+    cairo_rectangle(cr, ix, iy, round(c->out_w * c->zoom), round(c->out_h * c->zoom));
+    cairo_clip(cr);
+    cairo_translate(cr, ix, iy);
     cairo_scale(cr, c->zoom, c->zoom);
     cairo_surface_t *s = which == 0 ? c->original : which == 1 ? c->result : c->second;
     if (s) {
@@ -119,6 +151,7 @@ static void draw_pane(RfdnCompare *c, cairo_t *cr, double x0, double pw, double 
             cairo_pattern_set_filter(cairo_get_source(cr), c->zoom >= 1 ? CAIRO_FILTER_NEAREST
                                                                         : CAIRO_FILTER_GOOD);
         }
+        cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
         cairo_paint(cr);
     }
     cairo_restore(cr);
@@ -185,7 +218,7 @@ static gboolean on_scroll(GtkWidget *w, GdkEventScroll *e)
         const double ox = c->cx + (px - pw / 2) / c->zoom, oy = c->cy + (e->y - ph / 2) / c->zoom;
         const double f = pow(1.25, -dy);
         c->fit = FALSE;
-        c->zoom = fmax(0.02, fmin(64, c->zoom * f));
+        c->zoom = fmax(min_zoom(c), fmin(MAX_ZOOM, c->zoom * f));
         c->cx = ox - (px - pw / 2) / c->zoom;
         c->cy = oy - (e->y - ph / 2) / c->zoom;
     } else {
@@ -197,6 +230,7 @@ static gboolean on_scroll(GtkWidget *w, GdkEventScroll *e)
             c->cy += dy * 60 / c->zoom;
     }
     clamp_centre(c);
+    zoom_changed(c);
     gtk_widget_queue_draw(w);
     return TRUE;
 }
@@ -240,6 +274,16 @@ static gboolean on_release(GtkWidget *w, GdkEventButton *e)
     return TRUE;
 }
 
+/* A new size: the fit zoom (and the least one) change with it. */
+static void on_size_allocate(GtkWidget *w, GtkAllocation *a)
+{
+    GTK_WIDGET_CLASS(rfdn_compare_parent_class)->size_allocate(w, a);
+    RfdnCompare *c = RFDN_COMPARE(w);
+    if (!c->fit && c->original && c->zoom < min_zoom(c))
+        c->fit = TRUE;
+    zoom_changed(c);
+}
+
 static void finalize(GObject *o)
 {
     RfdnCompare *c = RFDN_COMPARE(o);
@@ -259,7 +303,11 @@ static void rfdn_compare_class_init(RfdnCompareClass *k)
     wc->button_press_event = on_press;
     wc->motion_notify_event = on_motion;
     wc->button_release_event = on_release;
+    wc->size_allocate = on_size_allocate;
     G_OBJECT_CLASS(k)->finalize = finalize;
+    signals[SIG_ZOOM_CHANGED] = g_signal_new("zoom-changed", RFDN_TYPE_COMPARE,
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 0);
     gtk_widget_class_set_accessible_role(wc, ATK_ROLE_IMAGE);
 }
 
@@ -291,6 +339,7 @@ void rfdn_compare_set_images(RfdnCompare *c, cairo_surface_t *original, int out_
     c->out_w = out_w;
     c->out_h = out_h;
     c->fit = TRUE;
+    zoom_changed(c);
     gtk_widget_queue_draw(GTK_WIDGET(c));
 }
 
@@ -329,6 +378,7 @@ void rfdn_compare_damage(RfdnCompare *c, int x, int y, int w, int h)
 void rfdn_compare_zoom_fit(RfdnCompare *c)
 {
     c->fit = TRUE;
+    zoom_changed(c);
     gtk_widget_queue_draw(GTK_WIDGET(c));
 }
 
@@ -339,7 +389,10 @@ void rfdn_compare_zoom_to(RfdnCompare *c, double zoom)
         c->cy = c->out_h / 2.0;
     }
     c->fit = FALSE;
-    c->zoom = fmax(0.02, fmin(64, zoom));
+    c->zoom = fmax(min_zoom(c), fmin(MAX_ZOOM, zoom));
+    c->fit = c->zoom == fit_zoom(c); /* (zoomed out to the least: fit, and it follows) */
+    clamp_centre(c);
+    zoom_changed(c);
     gtk_widget_queue_draw(GTK_WIDGET(c));
 }
 

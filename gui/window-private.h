@@ -41,6 +41,7 @@ struct _RfdnWindow {
     struct window_save *saving; /* a result being saved (window-save.c), or NULL */
     const char *state; /* for tests: idle, running, done, cancelled, error, saved, copied */
     char *message;     /* the banner's text, for tests */
+    GtkWidget *zoom_label; /* the compare view's zoom, "37 %" */
     char *dialog;      /* the last error dialog's text, for tests */
 };
 

@@ -59,6 +59,7 @@ static void rfdn_window_class_init(RfdnWindowClass *k)
     CHILD(stack);
     CHILD(compare_box);
     CHILD(status_label);
+    CHILD(zoom_label);
     CHILD(progress);
     CHILD(cancel_button);
     CHILD(message_revealer);
@@ -70,11 +71,21 @@ static void rfdn_window_class_init(RfdnWindowClass *k)
 #undef CHILD
 }
 
+/* The zoom readout under the panes. */
+static void on_zoom_changed(RfdnWindow *w)
+{
+    char t[32];
+    g_snprintf(t, sizeof t, "%.0f %%", rfdn_compare_get_zoom(RFDN_COMPARE(w->compare)) * 100);
+    gtk_label_set_text(GTK_LABEL(w->zoom_label), t);
+}
+
 static void rfdn_window_init(RfdnWindow *w)
 {
     gtk_widget_init_template(GTK_WIDGET(w));
     w->compare = rfdn_compare_new();
-    gtk_container_add(GTK_CONTAINER(w->compare_box), w->compare);
+    gtk_box_pack_start(GTK_BOX(w->compare_box), w->compare, TRUE, TRUE, 0);
+    gtk_box_reorder_child(GTK_BOX(w->compare_box), w->compare, 0); /* (the zoom bar below) */
+    g_signal_connect_swapped(w->compare, "zoom-changed", G_CALLBACK(on_zoom_changed), w);
     gtk_widget_show(w->compare);
 }
 
@@ -125,7 +136,7 @@ void window_set_state(RfdnWindow *w, const char *state)
         "state=%s\nimage=%s\nmodel=%s\nscale=%d\nzoom=%.4f\nupscale-label=%s\n"
         "page=%s\nfirst-pass-ms=%.0f\nmessage=%s\ncontent-why=%s\nsecond=%s\n"
         "second-why=%s\nsecond-label=%s\nenabled=%s\nupscale-suggested=%d\n"
-        "result-label=%s\ntitle=%s\nicon=%s %d\nstatus=%s\ndialog=%s\n",
+        "result-label=%s\ntitle=%s\nicon=%s %d\nstatus=%s\ndialog=%s\nzoom-label=%s\n",
         state, w->doc ? rfdn_document_get_name(w->doc) : "", w->model, w->scale,
         rfdn_compare_get_zoom(RFDN_COMPARE(w->compare)),
         gtk_button_get_label(GTK_BUTTON(w->upscale_button)), window_page(w),
@@ -140,7 +151,8 @@ void window_set_state(RfdnWindow *w, const char *state)
         gtk_window_get_icon_name(GTK_WINDOW(w)),
         gtk_icon_theme_has_icon(gtk_icon_theme_get_default(),
                                 gtk_window_get_icon_name(GTK_WINDOW(w))),
-        gtk_label_get_text(GTK_LABEL(w->status_label)), w->dialog ? w->dialog : "");
+        gtk_label_get_text(GTK_LABEL(w->status_label)), w->dialog ? w->dialog : "",
+        gtk_label_get_text(GTK_LABEL(w->zoom_label)));
     g_free(second_label);
     g_free(enabled);
     char *tmp = g_strconcat(f, ".tmp", NULL);
