@@ -21,7 +21,12 @@ G_DEFINE_TYPE(RfdnApplication, rfdn_application, GTK_TYPE_APPLICATION)
 
 static void act_open(GSimpleAction *a, GVariant *p, gpointer d)
 {
-    rfdn_window_choose_files(WIN(d));
+    rfdn_window_choose_files(WIN(d), FALSE);
+}
+
+static void act_open_folder(GSimpleAction *a, GVariant *p, gpointer d)
+{
+    rfdn_window_choose_files(WIN(d), TRUE);
 }
 
 static void act_open_file(GSimpleAction *a, GVariant *p, gpointer d)
@@ -144,6 +149,7 @@ static void act_quit(GSimpleAction *a, GVariant *p, gpointer d)
 
 static const GActionEntry entries[] = {
     {"open", act_open},
+    {"open-folder", act_open_folder},
     {"open-file", act_open_file, "s"},
     {"open-batch", act_open_batch, "as"},
     {"upscale", act_upscale},
@@ -179,6 +185,7 @@ static void set_accels(GtkApplication *app)
         const char *action, *accels[4];
     } accels[] = {
         {"app.open", {"<Primary>o", NULL}},
+        {"app.open-folder", {"<Primary><Shift>o", NULL}},
         {"app.paste", {"<Primary>v", NULL}},
         {"app.copy", {"<Primary>c", NULL}},
         {"app.upscale", {"<Primary>Return", NULL}},

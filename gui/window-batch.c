@@ -66,8 +66,25 @@ static void on_batch_finished(RfdnBatch *b, gpointer data)
     window_update_actions(w);
 }
 
+/* Whether `input` is queued already (added twice, it would be one output
+ * written by two rows). */
+static gboolean queued(RfdnWindow *w, const char *input)
+{
+    GList *rows = gtk_container_get_children(GTK_CONTAINER(w->batch_list));
+    gboolean found = FALSE;
+    for (GList *l = rows; l && !found; l = l->next)
+        found = !strcmp(rfdn_batch_row_get_input(l->data), input);
+    g_list_free(rows);
+    return found;
+}
+
 void rfdn_window_open_batch(RfdnWindow *w, char **paths, int n)
 {
+    /* a queue not started yet grows (images dropped or opened one lot
+     * after another); one that has run is replaced */
+    const gboolean grow = w->batch && !window_busy(w) && !w->stopping &&
+                          !strcmp(window_page(w), "batch") && w->state &&
+                          !strcmp(w->state, "idle");
     if (!rfdn_window_stop(w))
         return; /* (asked for while a stop waits) */
     window_second_drop(w);
@@ -76,23 +93,28 @@ void rfdn_window_open_batch(RfdnWindow *w, char **paths, int n)
     GPtrArray *files = rfdn_plan_new();
     for (int i = 0; i < n; i++)
         rfdn_plan_add(files, paths[i], TRUE);
-    g_clear_object(&w->batch);
-    w->batch = rfdn_batch_new(w->store);
-    g_signal_connect(w->batch, "progress", G_CALLBACK(on_batch_progress), w);
-    g_signal_connect(w->batch, "finished", G_CALLBACK(on_batch_finished), w);
-    GList *rows = gtk_container_get_children(GTK_CONTAINER(w->batch_list));
-    for (GList *l = rows; l; l = l->next)
-        gtk_widget_destroy(l->data);
-    g_list_free(rows);
-    rfdn_show_output_folder(w->settings, GTK_FILE_CHOOSER(w->batch_folder));
+    if (!grow) {
+        g_clear_object(&w->batch);
+        w->batch = rfdn_batch_new(w->store);
+        g_signal_connect(w->batch, "progress", G_CALLBACK(on_batch_progress), w);
+        g_signal_connect(w->batch, "finished", G_CALLBACK(on_batch_finished), w);
+        GList *rows = gtk_container_get_children(GTK_CONTAINER(w->batch_list));
+        for (GList *l = rows; l; l = l->next)
+            gtk_widget_destroy(l->data);
+        g_list_free(rows);
+        rfdn_show_output_folder(w->settings, GTK_FILE_CHOOSER(w->batch_folder));
+    }
     for (guint i = 0; i < files->len; i++) {
         const rfdn_plan_item *pi = files->pdata[i];
+        if (grow && queued(w, pi->input))
+            continue;
         GtkWidget *row = rfdn_batch_row_new(pi->input, pi->rel);
         gtk_list_box_insert(GTK_LIST_BOX(w->batch_list), row, -1);
         rfdn_batch_add(w->batch, RFDN_BATCH_ROW(row));
     }
-    char *t = g_strdup_printf(ngettext("%u image to upscale", "%u images to upscale", files->len),
-                              files->len);
+    const guint total = rfdn_batch_get_size(w->batch);
+    char *t = g_strdup_printf(ngettext("%u image to upscale", "%u images to upscale", total),
+                              total);
     window_set_status(w, t);
     g_free(t);
     g_ptr_array_free(files, TRUE);

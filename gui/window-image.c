@@ -293,19 +293,22 @@ void rfdn_window_save_as(RfdnWindow *w)
     gtk_native_dialog_show(GTK_NATIVE_DIALOG(fc));
 }
 
-void rfdn_window_choose_files(RfdnWindow *w)
+void rfdn_window_choose_files(RfdnWindow *w, gboolean folders)
 {
-    GtkFileChooserNative *fc =
-        gtk_file_chooser_native_new(_("Open Images"), GTK_WINDOW(w),
-                                    GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+    GtkFileChooserNative *fc = gtk_file_chooser_native_new(
+        folders ? _("Open Folders") : _("Open Images"), GTK_WINDOW(w),
+        folders ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_OPEN,
+        _("_Open"), _("_Cancel"));
     gtk_file_chooser_set_select_multiple(GTK_FILE_CHOOSER(fc), TRUE);
-    GtkFileFilter *f = gtk_file_filter_new();
-    gtk_file_filter_set_name(f, _("Images (PNG, JPEG, WebP, TIFF)"));
+    GtkFileFilter *f = folders ? NULL : gtk_file_filter_new();
     const char *pats[] = {"*.png", "*.PNG", "*.jpg", "*.JPG", "*.jpeg", "*.JPEG", "*.webp",
                           "*.WEBP", "*.tif", "*.TIF", "*.tiff", "*.TIFF"};
-    for (size_t i = 0; i < G_N_ELEMENTS(pats); i++)
-        gtk_file_filter_add_pattern(f, pats[i]);
-    gtk_file_chooser_add_filter(GTK_FILE_CHOOSER(fc), f);
+    if (f) {
+        gtk_file_filter_set_name(f, _("Images (PNG, JPEG, WebP, TIFF)"));
+        for (size_t i = 0; i < G_N_ELEMENTS(pats); i++)
+            gtk_file_filter_add_pattern(f, pats[i]);
+        gtk_file_chooser_add_filter(GTK_FILE_CHOOSER(fc), f);
+    }
     if (gtk_native_dialog_run(GTK_NATIVE_DIALOG(fc)) == GTK_RESPONSE_ACCEPT) {
         GSList *files = gtk_file_chooser_get_filenames(GTK_FILE_CHOOSER(fc));
         GPtrArray *v = g_ptr_array_new();

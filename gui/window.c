@@ -291,6 +291,14 @@ static void window_fill_scales(RfdnWindow *w)
             first = first ? first : s;
             keep = s == w->scale ? s : keep;
         }
+    if (!first) /* nothing installed: the choices shown all the same, off */
+        for (int s = 2; s <= 4; s++) {
+            char id[4], label[8];
+            g_snprintf(id, sizeof id, "%d", s);
+            g_snprintf(label, sizeof label, "%d\303\227", s);
+            gtk_combo_box_text_append(c, id, label);
+        }
+    gtk_widget_set_sensitive(w->scale_combo, first != 0);
     if (!keep)
         w->scale = first ? first : w->scale;
     char id[4];
@@ -317,6 +325,10 @@ static void window_fill_models(RfdnWindow *w)
             first = first ? first : names[n];
         }
     }
+    if (!first) /* (the same: labelled, off, the banner says why) */
+        for (int n = 0; names[n]; n++)
+            gtk_combo_box_text_append(c, names[n], rfdn_model_label(names[n]));
+    gtk_widget_set_sensitive(w->model_combo, first != NULL);
     if (!have_current && first) {
         g_free(w->model);
         w->model = g_strdup(first);

@@ -24,7 +24,7 @@ RfdnWindow *rfdn_window_new(GtkApplication *app, GSettings *settings, rfdn_model
 /* One image opens it; several images or a folder make a batch. */
 void rfdn_window_open_paths(RfdnWindow *w, char **paths, int n);
 void rfdn_window_open_batch(RfdnWindow *w, char **paths, int n);
-void rfdn_window_choose_files(RfdnWindow *w);
+void rfdn_window_choose_files(RfdnWindow *w, gboolean folders); /* folders: for a batch */
 /* The image again, or the batch when it is shown. */
 void rfdn_window_upscale(RfdnWindow *w);
 void rfdn_window_start_batch(RfdnWindow *w);

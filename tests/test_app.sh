@@ -282,11 +282,27 @@ check "... saved when let run" wait_for state saved 60
 check "... a whole PNG" sh -c "$TOOL decode '$T/saving.png' '$T/saving.raw'"
 stop
 
+# (issue 28) no model at all: the banner says what to install, its text
+# not selected, and the drop-downs labelled but off
+mkdir -p "$T/nomodels"
+RFDN_MODEL_DIR=$T/nomodels RFDN_OFFICIAL_MODEL= start
+check "no model: the banner says so ($(field message | cut -c1-40)...)" sh -c "field() { sed -n \"s/^\$1=//p\" '$T/state'; }; field message | grep -q '^No model is installed'"
+act screenshot "'$SHOTS/app-no-model.png'"
+check "... screenshot" [ -s "$SHOTS/app-no-model.png" ]
+stop
+
 # no output folder chosen (issue 28): none is made; Start asks for one
 gsettings reset $ID output-folder
 start
+# (issue 28) a queue not started grows: a second lot is added, not put in
+# place of the first, and an image queued twice is queued once
+act open-file "'$T/batch'"
+wait_for page batch 30
+act open-batch "['$T/tree']"
+check "a second lot joins the queue ($(field status))" [ "$(field status)" = "5 images to upscale" ]
 act open-file "'$T/tree'"
 wait_for page batch 30
+check "... the same images again: queued once ($(field status))" [ "$(field status)" = "5 images to upscale" ]
 act batch-start
 wait_for state error 10
 check "no folder chosen: Start asks for one ($(field message))" [ "$(field message)" = 'Choose the output folder first' ]
