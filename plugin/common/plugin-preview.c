@@ -2,9 +2,13 @@
 /* The preview and the dialog's run of plugin-preview.h (GTK 2 and 3). */
 #include "plugin-preview.h"
 
+#include <math.h>
+
 #include <libgimp/gimpui.h>
 
 #include <glib/gi18n-lib.h>
+
+#include "detail.h"
 
 /* the preview shows this many output pixels square: a region of
  * PREVIEW_OUT / scale input pixels */
@@ -18,7 +22,18 @@ struct rfdn_plug_preview {
     GtkWidget *dialog; /* while a screenshot is due */
     guint shot;        /* its timeout */
     gboolean busy, dirty, cancel, closed;
+    /* the region shown (issue 28): its top-left in input pixels, first
+     * placed on the drawable's most detailed part; the zoom (output pixels
+     * per screen pixel: 2 magnifies, 0.5 shows four times the area);
+     * dragged with the mouse, zoomed with the wheel */
+    int rx, ry;
+    gboolean placed, dragging;
+    double zoom, drag_x, drag_y;
 };
+
+#define MIN_ZOOM 0.5
+#define MAX_ZOOM 4.0
+#define MARGIN 3 /* input pixels read around the region for GIMP's scaling */
 
 static GtkWidget *box(gboolean vertical, int spacing)
 {
@@ -41,6 +56,72 @@ static GtkWidget *left_label(void)
     return l;
 }
 
+/* The region's edge in input pixels at the current zoom. */
+static int region_edge(const rfdn_plug_preview *pv)
+{
+    return MAX(1, (int)(PREVIEW_OUT / pv->zoom / pv->p->scale));
+}
+
+static gboolean on_press(GtkWidget *w, GdkEventButton *e, gpointer data)
+{
+    rfdn_plug_preview *pv = data;
+    if (e->button != 1)
+        return FALSE;
+    pv->dragging = TRUE;
+    pv->drag_x = e->x;
+    pv->drag_y = e->y;
+    return TRUE;
+}
+
+/* A drag moves the region by what the pointer moved (the image follows the
+ * pointer); the preview is computed again where it ends. */
+static gboolean on_release(GtkWidget *w, GdkEventButton *e, gpointer data)
+{
+    rfdn_plug_preview *pv = data;
+    if (e->button != 1 || !pv->dragging)
+        return FALSE;
+    pv->dragging = FALSE;
+    const double per_input = pv->zoom * pv->p->scale; /* screen pixels */
+    const int dx = (int)lround((pv->drag_x - e->x) / per_input);
+    const int dy = (int)lround((pv->drag_y - e->y) / per_input);
+    if (dx || dy) {
+        pv->rx += dx;
+        pv->ry += dy;
+        rfdn_plug_preview_changed(pv, NULL);
+    }
+    return TRUE;
+}
+
+/* The wheel zooms about the region's centre. */
+static gboolean on_scroll(GtkWidget *w, GdkEventScroll *e, gpointer data)
+{
+    rfdn_plug_preview *pv = data;
+    const double z = e->direction == GDK_SCROLL_UP     ? pv->zoom * 2
+                     : e->direction == GDK_SCROLL_DOWN ? pv->zoom / 2
+                                                       : pv->zoom;
+    if (z < MIN_ZOOM || z > MAX_ZOOM || z == pv->zoom)
+        return TRUE;
+    const int old = region_edge(pv);
+    pv->zoom = z;
+    pv->rx += (old - region_edge(pv)) / 2;
+    pv->ry += (old - region_edge(pv)) / 2;
+    rfdn_plug_preview_changed(pv, NULL);
+    return TRUE;
+}
+
+/* An image of the preview in a box that takes the mouse. */
+static GtkWidget *grab_area(rfdn_plug_preview *pv, GtkWidget *image)
+{
+    GtkWidget *eb = gtk_event_box_new();
+    gtk_widget_add_events(eb, GDK_BUTTON_PRESS_MASK | GDK_BUTTON_RELEASE_MASK | GDK_SCROLL_MASK);
+    g_signal_connect(eb, "button-press-event", G_CALLBACK(on_press), pv);
+    g_signal_connect(eb, "button-release-event", G_CALLBACK(on_release), pv);
+    g_signal_connect(eb, "scroll-event", G_CALLBACK(on_scroll), pv);
+    gtk_widget_set_tooltip_text(eb, _("Drag to move the preview, scroll to zoom"));
+    gtk_container_add(GTK_CONTAINER(eb), image);
+    return eb;
+}
+
 rfdn_plug_preview *rfdn_plug_preview_new(const rfdn_plug_host *h, const rfdn_plug_params *p,
                                          rfdn_model_store *store)
 {
@@ -48,14 +129,15 @@ rfdn_plug_preview *rfdn_plug_preview_new(const rfdn_plug_host *h, const rfdn_plu
     pv->h = h;
     pv->p = p;
     pv->store = store;
+    pv->zoom = 1;
     pv->images = box(FALSE, 12);
-    const char *titles[] = {N_("Before (enlarged pixels)"), N_("After")};
+    const char *titles[] = {N_("Before (GIMP's scaling)"), N_("After")};
     GtkWidget **imgs[] = {&pv->before, &pv->after};
     for (int i = 0; i < 2; i++) {
         GtkWidget *frame = gimp_frame_new(_(titles[i]));
         *imgs[i] = gtk_image_new();
         gtk_widget_set_size_request(*imgs[i], PREVIEW_OUT, PREVIEW_OUT);
-        gtk_container_add(GTK_CONTAINER(frame), *imgs[i]);
+        gtk_container_add(GTK_CONTAINER(frame), grab_area(pv, *imgs[i]));
         gtk_box_pack_start(GTK_BOX(pv->images), frame, TRUE, TRUE, 0);
     }
     pv->status = box(TRUE, 6);
@@ -114,21 +196,97 @@ static gboolean poll_bar(gpointer user, double f)
     return pv->cancel;
 }
 
-static GdkPixbuf *checkered(const guint8 *rgba, int w, int h, int zoom)
+/* An output-sized image on a checkerboard, at the preview's zoom (pixels
+ * magnified as they are, or reduced smoothly). */
+static GdkPixbuf *checkered(const guint8 *rgba, int w, int h, double zoom)
 {
     GdkPixbuf *pb =
         gdk_pixbuf_new_from_data(rgba, GDK_COLORSPACE_RGB, TRUE, 8, w, h, w * 4, NULL, NULL);
-    GdkPixbuf *o = gdk_pixbuf_composite_color_simple(pb, w * zoom, h * zoom, GDK_INTERP_NEAREST,
-                                                     255, 8, 0xcccccc, 0x999999);
+    GdkPixbuf *o = gdk_pixbuf_composite_color_simple(
+        pb, MAX(1, (int)(w * zoom)), MAX(1, (int)(h * zoom)),
+        zoom >= 1 ? GDK_INTERP_NEAREST : GDK_INTERP_BILINEAR, 255, 8, 0xcccccc, 0x999999);
     g_object_unref(pb);
     return o;
 }
 
-static void set_image(GtkWidget *image, const void *rgba, int w, int h, int zoom)
+static void set_image(GtkWidget *image, const void *rgba, int w, int h, double zoom)
 {
     GdkPixbuf *pb = checkered(rgba, w, h, zoom);
     gtk_image_set_from_pixbuf(GTK_IMAGE(image), pb);
     g_object_unref(pb);
+}
+
+static GeglSamplerType sampler_of(GimpInterpolationType t)
+{
+    switch (t) {
+    case GIMP_INTERPOLATION_NONE:
+        return GEGL_SAMPLER_NEAREST;
+    case GIMP_INTERPOLATION_LINEAR:
+        return GEGL_SAMPLER_LINEAR;
+    case GIMP_INTERPOLATION_NOHALO:
+        return GEGL_SAMPLER_NOHALO;
+    case GIMP_INTERPOLATION_LOHALO:
+        return GEGL_SAMPLER_LOHALO;
+    default:
+        return GEGL_SAMPLER_CUBIC;
+    }
+}
+
+/* "Before": region r of the drawable enlarged by the scale with the
+ * interpolation GIMP's own scaling uses (the context's: Image > Scale
+ * Image would give the same), its edges from pixels around it, not from
+ * transparency.  NULL when out of memory (g_free). */
+static guint8 *gimp_scaled(GeglBuffer *buf, const GeglRectangle *r, const Babl *f, int s)
+{
+    const GeglRectangle m = {r->x - MARGIN, r->y - MARGIN, r->width + 2 * MARGIN,
+                             r->height + 2 * MARGIN};
+    guint8 *in = g_try_malloc((gsize)m.width * m.height * 4);
+    guint8 *out = g_try_malloc((gsize)r->width * s * r->height * s * 4);
+    if (!in || !out) {
+        g_free(in);
+        g_free(out);
+        return NULL;
+    }
+    gegl_buffer_get(buf, &m, 1.0, f, in, m.width * 4, GEGL_ABYSS_CLAMP);
+    const GeglRectangle extent = {0, 0, m.width, m.height};
+    GeglBuffer *src = gegl_buffer_linear_new_from_data(in, f, &extent, m.width * 4, NULL, NULL);
+    GeglNode *g = gegl_node_new();
+    GeglNode *from = gegl_node_new_child(g, "operation", "gegl:buffer-source", "buffer", src, NULL);
+    GeglNode *scale = gegl_node_new_child(
+        g, "operation", "gegl:scale-ratio", "x", (gdouble)s, "y", (gdouble)s, "sampler",
+        sampler_of(gimp_context_get_interpolation()), NULL);
+    gegl_node_link(from, scale);
+    const GeglRectangle roi = {MARGIN * s, MARGIN * s, r->width * s, r->height * s};
+    gegl_node_blit(scale, 1.0, &roi, f, out, r->width * s * 4, GEGL_BLIT_DEFAULT);
+    g_object_unref(g);
+    g_object_unref(src);
+    g_free(in);
+    return out;
+}
+
+/* The region first shown: where a reduced copy of the drawable shows the
+ * most detail (common/detail.c). */
+static void place_on_detail(rfdn_plug_preview *pv, GeglBuffer *buf, const Babl *f, int dw,
+                            int dh, int edge)
+{
+    const double t = MIN(1.0, 256.0 / MAX(dw, dh));
+    const int tw = MAX(1, (int)(dw * t)), th = MAX(1, (int)(dh * t));
+    guint8 *thumb = g_try_malloc((gsize)tw * th * 4);
+    pv->placed = TRUE;
+    pv->rx = (dw - edge) / 2;
+    pv->ry = (dh - edge) / 2;
+    if (!thumb)
+        return;
+    const GeglRectangle r = {0, 0, tw, th};
+    gegl_buffer_get(buf, &r, t, f, thumb, tw * 4, GEGL_ABYSS_CLAMP);
+    int x, y;
+    const int e = MAX(1, (int)lround(edge * t));
+    rfdn_detail_window(thumb, tw, th, 4, (size_t)tw * 4, e, e, &x, &y);
+    if (dw > edge || dh > edge) {
+        pv->rx = (int)(x / t);
+        pv->ry = (int)(y / t);
+    }
+    g_free(thumb);
 }
 
 static void update_size(rfdn_plug_preview *pv)
@@ -144,32 +302,37 @@ static void update_size(rfdn_plug_preview *pv)
     g_free(t);
 }
 
-/* One before/after of the drawable's middle, sRGB 8-bit with alpha. */
+/* One before/after of the region, sRGB 8-bit with alpha. */
 static void compute(rfdn_plug_preview *pv)
 {
     int dw, dh;
     pv->h->ops->drawable_size(pv->h->drawable, &dw, &dh);
-    const int edge = PREVIEW_OUT / pv->p->scale;
-    GeglRectangle r = {0, 0, MIN(dw, edge), MIN(dh, edge)};
-    r.x = (dw - r.width) / 2;
-    r.y = (dh - r.height) / 2;
+    const int edge = region_edge(pv), s = pv->p->scale;
     const rfdn_plug_layout l = rfdn_plug_layout_for(FALSE, TRUE, 8, FALSE, NULL);
-    GError *err = NULL;
     GeglBuffer *buf = pv->h->ops->drawable_buffer(pv->h->drawable);
-    rfdn_plug_item *it = rfdn_plug_item_new(buf, &r, &l, pv->p->scale, &err);
+    if (!pv->placed)
+        place_on_detail(pv, buf, l.format, dw, dh, edge);
+    GeglRectangle r = {0, 0, MIN(dw, edge), MIN(dh, edge)};
+    pv->rx = r.x = CLAMP(pv->rx, 0, dw - r.width);
+    pv->ry = r.y = CLAMP(pv->ry, 0, dh - r.height);
+    GError *err = NULL;
+    rfdn_plug_item *it = rfdn_plug_item_new(buf, &r, &l, s, &err);
+    guint8 *before = it ? gimp_scaled(buf, &r, l.format, s) : NULL;
     g_object_unref(buf);
     char *why = NULL;
     rfdn_context *ctx = it ? rfdn_plug_context(pv->h, pv->store, pv->p, &why, &err) : NULL;
     if (ctx) {
-        set_image(pv->before, it->in, it->w, it->h, pv->p->scale);
+        if (before)
+            set_image(pv->before, before, it->ow, it->oh, pv->zoom);
         pv->cancel = FALSE;
         if (rfdn_plug_job_wait(rfdn_plug_job_start(ctx, &it, 1), poll_bar, pv, &err) == RFDN_OK)
-            set_image(pv->after, it->out, it->ow, it->oh, 1);
+            set_image(pv->after, it->out, it->ow, it->oh, pv->zoom);
         gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(pv->bar), 0);
         gtk_progress_bar_set_text(GTK_PROGRESS_BAR(pv->bar), "");
     }
     gtk_label_set_text(GTK_LABEL(pv->note), err ? err->message : why ? why : "");
     g_free(why);
+    g_free(before);
     g_clear_error(&err);
     rfdn_plug_item_free(it);
 }
