@@ -22,6 +22,7 @@ struct rfdn_plug_preview {
     GtkWidget *dialog; /* while a screenshot is due */
     guint shot;        /* its timeout */
     gboolean busy, dirty, cancel, closed;
+    gint response; /* the dialog's answer that cancelled the run */
     /* the region shown (issue 28): its top-left in input pixels, first
      * placed on the drawable's most detailed part; the zoom (output pixels
      * per screen pixel: 2 magnifies, 0.5 shows four times the area);
@@ -392,21 +393,35 @@ void rfdn_plug_preview_screenshot_later(rfdn_plug_preview *pv, GtkWidget *dialog
 static void on_response(GtkWidget *dialog, gint response, gpointer data)
 {
     rfdn_plug_preview *pv = data;
-    if (response != GTK_RESPONSE_OK)
+    if (response != GTK_RESPONSE_OK) {
         pv->cancel = TRUE;
+        pv->response = response;
+    }
 }
 
 GimpPDBStatusType rfdn_plug_preview_run(rfdn_plug_preview *pv, GtkWidget *dialog,
                                         GtkWidget *controls, gpointer *new_image,
-                                        GError **error)
+                                        gboolean *again, GError **error)
 {
     pv->closed = TRUE; /* no more previews */
     gtk_widget_set_sensitive(controls, FALSE);
     gtk_dialog_set_response_sensitive(GTK_DIALOG(dialog), GTK_RESPONSE_OK, FALSE);
     const gulong id = g_signal_connect(dialog, "response", G_CALLBACK(on_response), pv);
     pv->cancel = FALSE;
+    pv->response = GTK_RESPONSE_NONE;
     const GimpPDBStatusType st = rfdn_plug_upscale(pv->h, pv->store, pv->p, GIMP_RUN_INTERACTIVE,
                                                    poll_bar, pv, new_image, error);
     g_signal_handler_disconnect(dialog, id);
+    /* Cancel stopped the run: the dialog stays, as it was, for another
+     * try (closing the window still closes it); the image is untouched */
+    *again = st == GIMP_PDB_CANCEL && pv->response == GTK_RESPONSE_CANCEL;
+    if (*again) {
+        pv->closed = FALSE;
+        gtk_widget_set_sensitive(controls, TRUE);
+        gtk_dialog_set_response_sensitive(GTK_DIALOG(dialog), GTK_RESPONSE_OK, TRUE);
+        gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(pv->bar), 0);
+        gtk_progress_bar_set_text(GTK_PROGRESS_BAR(pv->bar), "");
+        gtk_label_set_text(GTK_LABEL(pv->note), _("Stopped: the image is unchanged"));
+    }
     return st;
 }

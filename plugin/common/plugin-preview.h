@@ -39,10 +39,12 @@ void rfdn_plug_preview_changed(rfdn_plug_preview *pv, const rfdn_plug_param *d);
 void rfdn_plug_preview_screenshot_later(rfdn_plug_preview *pv, GtkWidget *dialog);
 
 /* After OK: the controls made insensitive, the dialog's Cancel stops the
- * engine, and the run (plugin-flow.h) with the dialog's progress bar. */
+ * engine, and the run (plugin-flow.h) with the dialog's progress bar.
+ * *again: the run was stopped by Cancel and the dialog is ready for another
+ * (its controls back; run it again), rather than closed. */
 GimpPDBStatusType rfdn_plug_preview_run(rfdn_plug_preview *pv, GtkWidget *dialog,
                                         GtkWidget *controls, gpointer *new_image,
-                                        GError **error);
+                                        gboolean *again, GError **error);
 
 G_END_DECLS
 

@@ -174,8 +174,9 @@ static GimpPDBStatusType dialog_run(const rfdn_plug_host *h, rfdn_model_store *m
     rfdn_plug_preview_changed(pv, NULL);
     rfdn_plug_preview_screenshot_later(pv, dlg);
     GimpPDBStatusType status = GIMP_PDB_CANCEL;
-    if (gimp_dialog_run(GIMP_DIALOG(dlg)) == GTK_RESPONSE_OK)
-        status = rfdn_plug_preview_run(pv, dlg, controls, new_image, error);
+    gboolean again = TRUE;
+    while (again && gimp_dialog_run(GIMP_DIALOG(dlg)) == GTK_RESPONSE_OK)
+        status = rfdn_plug_preview_run(pv, dlg, controls, new_image, &again, error);
     gtk_widget_destroy(dlg);
     rfdn_plug_preview_free(pv);
     return status;

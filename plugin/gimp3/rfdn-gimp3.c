@@ -186,11 +186,12 @@ static GimpPDBStatusType dialog_run(GimpProcedure *procedure, GimpProcedureConfi
     rfdn_plug_preview_changed(pv, NULL);
     rfdn_plug_preview_screenshot_later(pv, dlg);
     GimpPDBStatusType status = GIMP_PDB_CANCEL;
-    if (gimp_procedure_dialog_run(GIMP_PROCEDURE_DIALOG(dlg))) {
+    gboolean again = TRUE;
+    while (again && gimp_procedure_dialog_run(GIMP_PROCEDURE_DIALOG(dlg))) {
         read_config(config, p);
         GtkWidget *controls = gimp_procedure_dialog_get_widget(GIMP_PROCEDURE_DIALOG(dlg),
                                                                "controls", G_TYPE_NONE);
-        status = rfdn_plug_preview_run(pv, dlg, controls, new_image, error);
+        status = rfdn_plug_preview_run(pv, dlg, controls, new_image, &again, error);
     }
     g_signal_handler_disconnect(config, id);
     gtk_widget_destroy(dlg);
