@@ -6,6 +6,7 @@
  */
 #include "window-private.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -250,22 +251,57 @@ void window_open_path(RfdnWindow *w, const char *path)
 gboolean rfdn_window_save_to(RfdnWindow *w, const char *path)
 {
     /* (on a worker: window-save.c) */
-    return window_result_done(w) && window_save_start(w, rfdn_document_get_result(w->doc), path);
+    return window_result_done(w) &&
+           window_save_start(w, rfdn_document_get_result(w->doc), path, 0);
+}
+
+/* The name with the extension of `format` ("png", ...): an extension the
+ * image library knows is replaced, else one is added (g_free). */
+static char *with_extension(const char *path, const char *format)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    const gboolean known = dot && (!slash || dot > slash) && rfdn_io_format_from_path(path);
+    return g_strdup_printf("%.*s.%s", known ? (int)(dot - path) : (int)strlen(path), path,
+                           format);
 }
 
 static void on_save_response(GtkNativeDialog *d, gint response, gpointer data)
 {
     if (response == GTK_RESPONSE_ACCEPT) {
-        char *f = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(d));
-        if (f && !rfdn_io_format_from_path(f)) {
-            char *g = g_strconcat(f, ".png", NULL);
+        GtkFileChooser *fc = GTK_FILE_CHOOSER(d);
+        char *f = gtk_file_chooser_get_filename(fc);
+        const char *format = gtk_file_chooser_get_choice(fc, "format");
+        const char *quality = gtk_file_chooser_get_choice(fc, "quality");
+        /* the format chosen, or the name's (PNG when it has none) */
+        if (f && ((format && strcmp(format, "name")) || !rfdn_io_format_from_path(f))) {
+            char *g = with_extension(f, format && strcmp(format, "name") ? format : "png");
             g_free(f);
             f = g;
         }
-        rfdn_window_save_to(data, f);
+        RfdnWindow *w = data;
+        if (f && window_result_done(w))
+            window_save_start(w, rfdn_document_get_result(w->doc), f,
+                              quality ? atoi(quality) : 0);
         g_free(f);
     }
     g_object_unref(d);
+}
+
+/* The dialog's format and quality (GtkFileChooser choices, shown by the
+ * native dialog too). */
+static void add_save_choices(GtkFileChooser *fc)
+{
+    static const char *formats[] = {"name", "png", "jpg", "webp", "tif", NULL};
+    const char *format_labels[] = {_("From the name (PNG if none)"), _("PNG (lossless)"),
+                                   "JPEG", "WebP", _("TIFF (lossless)"), NULL};
+    gtk_file_chooser_add_choice(fc, "format", _("Format:"), formats, format_labels);
+    gtk_file_chooser_set_choice(fc, "format", "name");
+    static const char *qualities[] = {"0", "98", "95", "85", "75", NULL};
+    const char *quality_labels[] = {_("Default (JPEG 92, WebP 90)"), "98", "95", "85", "75",
+                                    NULL};
+    gtk_file_chooser_add_choice(fc, "quality", _("JPEG and WebP quality:"), qualities,
+                                quality_labels);
+    gtk_file_chooser_set_choice(fc, "quality", "0");
 }
 
 void rfdn_window_save_as(RfdnWindow *w)
@@ -276,11 +312,13 @@ void rfdn_window_save_as(RfdnWindow *w)
         gtk_file_chooser_native_new(_("Save the Result"), GTK_WINDOW(w),
                                     GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
     gtk_file_chooser_set_do_overwrite_confirmation(GTK_FILE_CHOOSER(fc), TRUE);
+    add_save_choices(GTK_FILE_CHOOSER(fc));
     const char *path = rfdn_document_get_path(w->doc);
     char *dir = path ? g_path_get_dirname(path) : rfdn_output_folder(w->settings);
     char *suffix = window_expand_suffix(w);
     char *in = g_path_get_basename(path ? path : "pasted.png");
-    char *name = rfdn_plan_output_name(dir, in, 0, suffix);
+    /* PNG by default: a JPEG's result is not compressed again unasked */
+    char *name = rfdn_plan_output_name(dir, in, RFDN_IO_PNG, suffix);
     char *base = g_path_get_basename(name);
     gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(fc), dir);
     gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(fc), base);

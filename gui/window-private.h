@@ -66,7 +66,8 @@ void window_open_path(RfdnWindow *w, const char *path);
  * `path` on a worker, with progress and Cancel; FALSE when it cannot
  * start (a save runs, or `path` is the original's, said in a dialog). */
 typedef struct window_save window_save;
-gboolean window_save_start(RfdnWindow *w, const rfdn_io_image *image, const char *path);
+gboolean window_save_start(RfdnWindow *w, const rfdn_io_image *image, const char *path,
+                           int quality); /* quality: JPEG and WebP, 0 the default */
 void window_save_cancel(RfdnWindow *w);
 /* Cancels a save and waits for it (the main loop runs meanwhile). */
 void window_save_stop(RfdnWindow *w);

@@ -17,6 +17,7 @@ struct window_save {
     RfdnWindow *w; /* (a reference) */
     const rfdn_io_image *image; /* the shown result, unchanged while busy */
     char *path;
+    int quality; /* JPEG and WebP; 0: the default */
     GCancellable *cancellable;
     gint permille; /* encoded so far (atomic: written by the worker) */
     guint poll;    /* the main loop's progress timer */
@@ -52,7 +53,7 @@ static gboolean poll_progress(gpointer data)
 static void save_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
 {
     window_save *s = data;
-    const rfdn_io_save_options so = {.overwrite = TRUE, .cancellable = c,
+    const rfdn_io_save_options so = {.overwrite = TRUE, .quality = s->quality, .cancellable = c,
                                      .progress = on_progress, .progress_user = s};
     GError *err = NULL;
     if (rfdn_io_save(s->image, s->path, &so, &err))
@@ -94,7 +95,8 @@ static void on_saved(GObject *source, GAsyncResult *res, gpointer data)
     window_update_actions(w);
 }
 
-gboolean window_save_start(RfdnWindow *w, const rfdn_io_image *image, const char *path)
+gboolean window_save_start(RfdnWindow *w, const rfdn_io_image *image, const char *path,
+                           int quality)
 {
     const char *orig = w->doc ? rfdn_document_get_path(w->doc) : NULL;
     if (!image || w->saving)
@@ -107,6 +109,7 @@ gboolean window_save_start(RfdnWindow *w, const rfdn_io_image *image, const char
     s->w = g_object_ref(w);
     s->image = image;
     s->path = g_strdup(path);
+    s->quality = quality;
     s->cancellable = g_cancellable_new();
     w->saving = s;
     char *base = g_path_get_basename(path);
