@@ -209,6 +209,12 @@ static int fill_file(const rfdn_io_image *im, rfdn_io_format f, const rfdn_io_sa
                      int fd, mode_t mode, char **msg)
 {
     int r = encode(im, f, o, fd, msg);
+    /* cancelled while the encoder ran without progress signals (WebP) or
+     * after its last one: the file is not given its name */
+    if (!r && o->cancellable && g_cancellable_is_cancelled(o->cancellable)) {
+        r = -1;
+        *msg = g_strdup(_("cancelled"));
+    }
     if (!r && (fchmod(fd, mode) != 0 || fsync(fd) != 0)) {
         r = -1;
         *msg = g_strdup(g_strerror(errno));

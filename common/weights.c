@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "modelpath.h"
 #include "options.h"
@@ -23,16 +24,10 @@ const char *rfdn_weights_whose(const rfdn_model *model, gboolean official)
 gboolean rfdn_weights_is_official_path(const char *path)
 {
     char *o = rfdn_official_model_path();
-    gboolean same = FALSE;
-    if (o && path) {
-        same = !strcmp(o, path);
-        if (!same) { /* (the same file by another name) */
-            char *ca = g_canonicalize_filename(o, NULL), *cb = g_canonicalize_filename(path, NULL);
-            same = !strcmp(ca, cb);
-            g_free(ca);
-            g_free(cb);
-        }
-    }
+    GStatBuf a, b; /* (the same file by another name or a link: the same inode) */
+    const gboolean same = o && path &&
+                          (!strcmp(o, path) || (g_stat(o, &a) == 0 && g_stat(path, &b) == 0 &&
+                                                a.st_dev == b.st_dev && a.st_ino == b.st_ino));
     g_free(o);
     return same;
 }

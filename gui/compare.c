@@ -16,6 +16,8 @@ struct _RfdnCompare {
     gboolean split;  /* one pane with a divider, else two panes */
     double divider;  /* split position, 0..1 of the width */
     gboolean smooth; /* original drawn smooth, else nearest */
+    double shown_zoom; /* the last zoom-changed's */
+    guint zoom_idle;   /* its idle, pending */
     /* drag */
     gboolean dragging, moving_divider;
     double drag_x, drag_y, drag_cx, drag_cy;
@@ -26,10 +28,24 @@ G_DEFINE_TYPE(RfdnCompare, rfdn_compare, GTK_TYPE_DRAWING_AREA)
 enum { SIG_ZOOM_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-/* The zoom shown changed (the window's readout follows). */
+double rfdn_compare_get_zoom(RfdnCompare *c);
+
+static gboolean emit_zoom_changed(gpointer data)
+{
+    RfdnCompare *c = data;
+    c->zoom_idle = 0;
+    c->shown_zoom = rfdn_compare_get_zoom(c);
+    g_signal_emit(c, signals[SIG_ZOOM_CHANGED], 0);
+    return G_SOURCE_REMOVE;
+}
+
+/* The zoom shown may have changed: the window's readout follows, from an
+ * idle (not within a size allocation or a draw), and only on a change. */
 static void zoom_changed(RfdnCompare *c)
 {
-    g_signal_emit(c, signals[SIG_ZOOM_CHANGED], 0);
+    if (c->zoom_idle || rfdn_compare_get_zoom(c) == c->shown_zoom)
+        return;
+    c->zoom_idle = g_idle_add(emit_zoom_changed, c);
 }
 
 #define GAP 4 /* screen pixels between panes */
@@ -287,6 +303,8 @@ static void on_size_allocate(GtkWidget *w, GtkAllocation *a)
 static void finalize(GObject *o)
 {
     RfdnCompare *c = RFDN_COMPARE(o);
+    if (c->zoom_idle)
+        g_source_remove(c->zoom_idle);
     g_clear_pointer(&c->original, cairo_surface_destroy);
     g_clear_pointer(&c->result, cairo_surface_destroy);
     g_clear_pointer(&c->second, cairo_surface_destroy);

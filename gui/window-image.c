@@ -252,7 +252,7 @@ gboolean rfdn_window_save_to(RfdnWindow *w, const char *path)
 {
     /* (on a worker: window-save.c) */
     return window_result_done(w) &&
-           window_save_start(w, rfdn_document_get_result(w->doc), path, 0);
+           window_save_start(w, w->doc, path, 0);
 }
 
 /* The name with the extension of `format` ("png", ...): an extension the
@@ -263,6 +263,22 @@ static char *with_extension(const char *path, const char *format)
     const gboolean known = dot && (!slash || dot > slash) && rfdn_io_format_from_path(path);
     return g_strdup_printf("%.*s.%s", known ? (int)(dot - path) : (int)strlen(path), path,
                            format);
+}
+
+/* "Replace NAME?", asked for a name the dialog did not confirm. */
+static gboolean confirm_replace(RfdnWindow *w, const char *path)
+{
+    char *base = g_path_get_basename(path);
+    GtkWidget *d = gtk_message_dialog_new(GTK_WINDOW(w), GTK_DIALOG_MODAL, GTK_MESSAGE_QUESTION,
+                                          GTK_BUTTONS_NONE, _("Replace %s?"), base);
+    gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d),
+                                             _("A file of that name exists already."));
+    gtk_dialog_add_buttons(GTK_DIALOG(d), _("_Cancel"), GTK_RESPONSE_CANCEL, _("_Replace"),
+                           GTK_RESPONSE_ACCEPT, NULL);
+    const gboolean yes = gtk_dialog_run(GTK_DIALOG(d)) == GTK_RESPONSE_ACCEPT;
+    gtk_widget_destroy(d);
+    g_free(base);
+    return yes;
 }
 
 static void on_save_response(GtkNativeDialog *d, gint response, gpointer data)
@@ -279,9 +295,13 @@ static void on_save_response(GtkNativeDialog *d, gint response, gpointer data)
             f = g;
         }
         RfdnWindow *w = data;
-        if (f && window_result_done(w))
-            window_save_start(w, rfdn_document_get_result(w->doc), f,
-                              quality ? atoi(quality) : 0);
+        char *chosen = gtk_file_chooser_get_filename(fc);
+        /* the dialog confirmed its name, not one the format changed */
+        const gboolean ok = f && (!strcmp(f, chosen ? chosen : "") ||
+                                  !g_file_test(f, G_FILE_TEST_EXISTS) || confirm_replace(w, f));
+        if (ok && window_result_done(w))
+            window_save_start(w, w->doc, f, quality ? atoi(quality) : 0);
+        g_free(chosen);
         g_free(f);
     }
     g_object_unref(d);

@@ -62,15 +62,16 @@ void window_restart_upscale(RfdnWindow *w);
 void window_start_upscale(RfdnWindow *w);
 void window_open_path(RfdnWindow *w, const char *path);
 /* "E-RFDN x4 photo · 1.2 s": a result's pane label (g_free). */
-/* window-save.c: `image` (the shown result or the second one) saved to
- * `path` on a worker, with progress and Cancel; FALSE when it cannot
- * start (a save runs, or `path` is the original's, said in a dialog). */
+/* window-save.c: the result of `owner` (the shown document or the second
+ * one, held meanwhile) saved to `path` on a worker, with progress and
+ * Cancel; FALSE when it cannot start (a save runs, or `path` is the
+ * original's, said in a dialog).  quality: JPEG and WebP, 0 the default. */
 typedef struct window_save window_save;
-gboolean window_save_start(RfdnWindow *w, const rfdn_io_image *image, const char *path,
-                           int quality); /* quality: JPEG and WebP, 0 the default */
+gboolean window_save_start(RfdnWindow *w, RfdnDocument *owner, const char *path, int quality);
 void window_save_cancel(RfdnWindow *w);
-/* Cancels a save and waits for it (the main loop runs meanwhile). */
-void window_save_stop(RfdnWindow *w);
+/* Waits for a save to end (the main loop runs meanwhile), cancelling it
+ * first when `cancel`. */
+void window_save_wait(RfdnWindow *w, gboolean cancel);
 
 /* "E-RFDN x4 photo · own weights · 2.1 s": a result pane's label */
 char *window_result_label(RfdnWindow *w, RfdnDocument *d, rfdn_content variant,

@@ -5,7 +5,9 @@
  * "Saving…" with a progress bar, and offer Cancel, after which nothing is
  * left on disk (common/imagesave.c writes to a temporary file).  While a
  * save runs the window counts as busy: nothing that could free the result
- * being encoded starts, and what stops the window waits for the save.
+ * being encoded starts, and what stops the window (another image, another
+ * model) waits for the save to finish; only Cancel, or the window going
+ * away, cancels it.  The save holds the document whose image it encodes.
  */
 #include "window-private.h"
 
@@ -15,7 +17,8 @@
 
 struct window_save {
     RfdnWindow *w; /* (a reference) */
-    const rfdn_io_image *image; /* the shown result, unchanged while busy */
+    GObject *owner; /* (a reference) the document holding `image` */
+    const rfdn_io_image *image; /* its result, unchanged while busy */
     char *path;
     int quality; /* JPEG and WebP; 0: the default */
     GCancellable *cancellable;
@@ -28,6 +31,7 @@ static void save_free(window_save *s)
     if (s->poll)
         g_source_remove(s->poll);
     g_object_unref(s->cancellable);
+    g_object_unref(s->owner);
     g_free(s->path);
     g_object_unref(s->w);
     g_free(s);
@@ -95,11 +99,11 @@ static void on_saved(GObject *source, GAsyncResult *res, gpointer data)
     window_update_actions(w);
 }
 
-gboolean window_save_start(RfdnWindow *w, const rfdn_io_image *image, const char *path,
-                           int quality)
+gboolean window_save_start(RfdnWindow *w, RfdnDocument *owner, const char *path, int quality)
 {
     const char *orig = w->doc ? rfdn_document_get_path(w->doc) : NULL;
-    if (!image || w->saving)
+    const rfdn_io_image *image = owner ? rfdn_document_get_result(owner) : NULL;
+    if (!image || w->saving || w->stopping)
         return FALSE;
     if (orig && !strcmp(orig, path)) {
         window_error_dialog(w, _("The original cannot be overwritten"), _("Choose another name."));
@@ -107,6 +111,7 @@ gboolean window_save_start(RfdnWindow *w, const rfdn_io_image *image, const char
     }
     window_save *s = g_new0(window_save, 1);
     s->w = g_object_ref(w);
+    s->owner = g_object_ref(G_OBJECT(owner));
     s->image = image;
     s->path = g_strdup(path);
     s->quality = quality;
@@ -120,6 +125,9 @@ gboolean window_save_start(RfdnWindow *w, const rfdn_io_image *image, const char
     poll_progress(s);
     s->poll = g_timeout_add(100, poll_progress, s);
     GTask *task = g_task_new(NULL, s->cancellable, on_saved, s);
+    /* (the save's own answer: a cancel after the last strip was written
+     * comes back as a success, the file then complete) */
+    g_task_set_check_cancellable(task, FALSE);
     g_task_set_task_data(task, s, NULL);
     g_task_run_in_thread(task, save_thread);
     g_object_unref(task);
@@ -134,12 +142,13 @@ void window_save_cancel(RfdnWindow *w)
         g_cancellable_cancel(w->saving->cancellable);
 }
 
-void window_save_stop(RfdnWindow *w)
+void window_save_wait(RfdnWindow *w, gboolean cancel)
 {
     /* (on_saved clears w->saving; the loop runs the main loop) */
     g_object_ref(w);
     while (w->saving) {
-        window_save_cancel(w);
+        if (cancel)
+            window_save_cancel(w);
         g_main_context_iteration(NULL, TRUE);
     }
     g_object_unref(w);

@@ -126,5 +126,5 @@ void rfdn_window_set_compare(RfdnWindow *w, gboolean on)
 gboolean rfdn_window_save_second_to(RfdnWindow *w, const char *path)
 {
     const rfdn_io_image *r = w->second ? rfdn_document_get_result(w->second) : NULL;
-    return r && !window_busy(w) && window_save_start(w, r, path, 0);
+    return r && !window_busy(w) && window_save_start(w, w->second, path, 0);
 }

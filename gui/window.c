@@ -28,6 +28,7 @@ static void on_drop(RfdnWindow *w, GdkDragContext *ctx, gint x, gint y, GtkSelec
 static void rfdn_window_dispose(GObject *o)
 {
     RfdnWindow *w = RFDN_WINDOW(o);
+    window_save_wait(w, TRUE); /* (the window goes: its widgets with it) */
     rfdn_window_stop(w);
     g_clear_object(&w->doc);
     g_clear_object(&w->second);
@@ -77,6 +78,8 @@ static void on_zoom_changed(RfdnWindow *w)
     char t[32];
     g_snprintf(t, sizeof t, "%.0f %%", rfdn_compare_get_zoom(RFDN_COMPARE(w->compare)) * 100);
     gtk_label_set_text(GTK_LABEL(w->zoom_label), t);
+    if (w->state)
+        window_refresh_state(w); /* (the state file shows it) */
 }
 
 static void rfdn_window_init(RfdnWindow *w)
@@ -406,7 +409,7 @@ gboolean rfdn_window_stop(RfdnWindow *w)
     g_object_ref(w);
     if (w->question) /* (answered as Cancel: nothing ran) */
         gtk_dialog_response(GTK_DIALOG(w->question), GTK_RESPONSE_CANCEL);
-    window_save_stop(w); /* (it encodes a result the stops could free) */
+    window_save_wait(w, FALSE); /* (a save in progress is finished, not lost) */
     if (w->doc)
         rfdn_document_stop(w->doc);
     if (w->second)

@@ -58,8 +58,9 @@ RFDN_ROOT_APT_CACHE=$cache RFDN_ROOT_OUT=$OUT "$SRC/scripts/debian-root.sh" --fr
     tar xf rfdn-upscaler_$version.orig.tar.xz
     tar xf /src/build-dist/debian.tar -C rfdn-upscaler-$version
     cd rfdn-upscaler-$version
-    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q --no-install-recommends ./; } \
-        > /out/build-dep.log 2>&1 || { tail -30 /out/build-dep.log; exit 1; }
+    apt-get update -q > /out/build-dep.log 2>&1 || { tail -5 /out/build-dep.log; echo 'no mirror in reach'; exit 77; }
+    DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q --no-install-recommends ./ \
+        >> /out/build-dep.log 2>&1 || { tail -30 /out/build-dep.log; exit 1; }
     dpkg-buildpackage -us -uc -j2 > /out/build.log 2>&1 || { tail -60 /out/build.log; exit 1; }
     cd ..
     cp *.deb *.dsc *.debian.tar.xz *.buildinfo *.changes /out/

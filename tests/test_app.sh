@@ -75,11 +75,12 @@ check "key 1 / zoom-100: 100 %" wait_for zoom 1.0000 10
 act screenshot "'$SHOTS/app-compare-100.png'"
 # (issue 28) the zoom bar: a readout, zooming out stops where the image
 # fits (it went on to 2 %), and the original is drawn smooth by default
-check "... the zoom readout says 100 % ($(field zoom-label))" [ "$(field zoom-label)" = "100 %" ]
+check "... the zoom readout says 100 % ($(field zoom-label))" wait_for zoom-label "100 %" 5
 act zoom-fit
 fitz=$(field zoom)
 act zoom-100
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do act zoom-out; done
+wait_for zoom-label "$(awk -v z="$fitz" 'BEGIN { printf "%.0f %%", z * 100 }')" 5
 check "zoom out stops at fit ($(field zoom), fit $fitz; readout $(field zoom-label))" sh -c "[ '$(field zoom)' = '$fitz' ] && [ '$(field zoom-label)' = \"\$(awk -v z='$fitz' 'BEGIN { printf \"%.0f %%\", z * 100 }')\" ]"
 check "the original drawn smooth by default" [ "$(gsettings get $ID smooth-original)" = true ]
 act zoom-100

@@ -24,8 +24,8 @@ struct rfdn_plug_preview {
     gboolean busy, dirty, cancel, closed;
     gint response; /* the dialog's answer that cancelled the run */
     /* the region shown (issue 28): its top-left in input pixels, first
-     * placed on the drawable's most detailed part; the zoom (output pixels
-     * per screen pixel: 2 magnifies, 0.5 shows four times the area);
+     * placed on the drawable's most detailed part; the zoom (screen pixels
+     * per output pixel: 2 magnifies, 0.5 shows four times the area);
      * dragged with the mouse, zoomed with the wheel */
     int rx, ry;
     gboolean placed, dragging;
@@ -309,6 +309,7 @@ static void compute(rfdn_plug_preview *pv)
     int dw, dh;
     pv->h->ops->drawable_size(pv->h->drawable, &dw, &dh);
     const int edge = region_edge(pv), s = pv->p->scale;
+    const double zoom = pv->zoom; /* (the wheel may turn while this computes) */
     const rfdn_plug_layout l = rfdn_plug_layout_for(FALSE, TRUE, 8, FALSE, NULL);
     GeglBuffer *buf = pv->h->ops->drawable_buffer(pv->h->drawable);
     if (!pv->placed)
@@ -324,10 +325,10 @@ static void compute(rfdn_plug_preview *pv)
     rfdn_context *ctx = it ? rfdn_plug_context(pv->h, pv->store, pv->p, &why, &err) : NULL;
     if (ctx) {
         if (before)
-            set_image(pv->before, before, it->ow, it->oh, pv->zoom);
+            set_image(pv->before, before, it->ow, it->oh, zoom);
         pv->cancel = FALSE;
         if (rfdn_plug_job_wait(rfdn_plug_job_start(ctx, &it, 1), poll_bar, pv, &err) == RFDN_OK)
-            set_image(pv->after, it->out, it->ow, it->oh, pv->zoom);
+            set_image(pv->after, it->out, it->ow, it->oh, zoom);
         gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(pv->bar), 0);
         gtk_progress_bar_set_text(GTK_PROGRESS_BAR(pv->bar), "");
     }
