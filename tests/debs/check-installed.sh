@@ -39,7 +39,7 @@ check "rfdn-upscale models: the installed folder" grep -q '^  /usr/share/rfdn-up
 n=0
 for f in $(dpkg -L rfdn-models | grep '\.safetensors$'); do
     n=$((n + 1))
-    grep -q " $f\$" "$T/models" || { echo "FAIL rfdn-upscale models lists $f"; fail=1; }
+    grep -q " $f  (own weights)\$" "$T/models" || { echo "FAIL rfdn-upscale models lists $f (own weights)"; fail=1; }
 done
 check "rfdn-upscale models lists the $n packaged models" [ "$n" -ge 6 ]
 rfdn-upscale -q -n e-rfdn -s 2 "$IN" -o "$T/cli-x2.png"
